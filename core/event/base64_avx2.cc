@@ -16,18 +16,36 @@
 namespace sluice::event {
 namespace {
 
-// Encodes the 24 bytes at p (reads 28: p[0..16) and p[12..28)) into 32 chars.
-inline __m256i encode24(const uint8_t* p) {
+// A step takes 24 input bytes as two 128-bit lanes of 12 bytes (four 3-byte
+// groups) each. Two ways to load them; encode24's first shuffle adapts.
+//
+// load_split: lane 0 = p[0..16), lane 1 = p[12..28): both lanes start at
+// their group 0. Reads p[0..28).
+inline __m256i load_split(const uint8_t* p) {
   const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 12));
-  __m256i v = _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
+  return _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
+}
 
-  // Each 128-bit lane holds 12 useful bytes = four groups s0 s1 s2. Lay each
-  // group out in a 32-bit lane as bytes [s1 s0 s2 s1]: the low 16-bit word is
-  // then s0:s1 (big-endian), the high word s1:s2, so every 6-bit field sits
-  // inside one word.
-  const __m256i spread = _mm256_setr_epi8(1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10,  //
-                                          1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10);
+// load_back: one 32-byte load of p[-4..28): lane 0 holds its groups at byte
+// offset 4, lane 1 (p[12..28)) at offset 0. Saves the insert; needs 4
+// readable bytes before p.
+inline __m256i load_back(const uint8_t* p) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p - 4));
+}
+
+// Encodes 24 bytes placed in v's lanes with their groups at byte offset 0 of
+// each lane (Split) or at 4 in lane 0 and 0 in lane 1 (Back), into 32 chars.
+template <bool Back>
+inline __m256i encode24(__m256i v) {
+  // Lay each 3-byte group s0 s1 s2 out in a 32-bit lane as bytes
+  // [s1 s0 s2 s1]: the low 16-bit word is then s0:s1 (big-endian), the high
+  // word s1:s2, so every 6-bit field sits inside one word.
+  constexpr int k = Back ? 4 : 0;
+  const __m256i spread = _mm256_setr_epi8(
+      k + 1, k + 0, k + 2, k + 1, k + 4, k + 3, k + 5, k + 4, k + 7, k + 6, k + 8, k + 7, k + 10,
+      k + 9, k + 11, k + 10,  //
+      1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10);
   v = _mm256_shuffle_epi8(v, spread);
 
   // Field a = low word bits 10..15 -> byte 0; c = high word bits 6..11 ->
@@ -41,17 +59,21 @@ inline __m256i encode24(const uint8_t* p) {
   const __m256i idx = _mm256_or_si256(ac, bd);  // 32 values in 0..63
 
   // ASCII = idx + offset, the offset depending on the range idx falls in.
-  // Reduce idx to a class 0..13: 52..63 -> 1..12 (saturating subtract),
-  // 26..51 -> 0, 0..25 -> 13, then look the offset up.
-  __m256i cls = _mm256_subs_epu8(idx, _mm256_set1_epi8(51));
-  const __m256i upper = _mm256_cmpgt_epi8(_mm256_set1_epi8(26), idx);
-  cls = _mm256_or_si256(cls, _mm256_and_si256(upper, _mm256_set1_epi8(13)));
+  // Class: saturating idx - 51 gives 0 for 0..51 and 1..12 for 52..63;
+  // subtracting the mask (idx > 25 ? -1 : 0) shifts every class but 0..25 up
+  // by one: 0..25 -> 0, 26..51 -> 1, 52..61 -> 2..11, 62 -> 12, 63 -> 13.
+  const __m256i cls = _mm256_sub_epi8(_mm256_subs_epu8(idx, _mm256_set1_epi8(51)),
+                                      _mm256_cmpgt_epi8(idx, _mm256_set1_epi8(25)));
   const __m256i offsets = _mm256_setr_epi8(
-      'a' - 26, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52,
-      '0' - 52, '0' - 52, '+' - 62, '/' - 63, 'A', 0, 0,  //
-      'a' - 26, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52,
-      '0' - 52, '0' - 52, '+' - 62, '/' - 63, 'A', 0, 0);
+      'A', 'a' - 26, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52,
+      '0' - 52, '0' - 52, '0' - 52, '+' - 62, '/' - 63, 0, 0,  //
+      'A', 'a' - 26, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52,
+      '0' - 52, '0' - 52, '0' - 52, '+' - 62, '/' - 63, 0, 0);
   return _mm256_add_epi8(idx, _mm256_shuffle_epi8(offsets, cls));
+}
+
+inline void store32(char* o, __m256i v) {
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(o), v);
 }
 
 }  // namespace
@@ -59,16 +81,24 @@ inline __m256i encode24(const uint8_t* p) {
 size_t base64_encode_avx2(const uint8_t* in, size_t n, char* out) {
   size_t i = 0;
   char* o = out;
-  // Two independent steps per iteration so their latencies overlap.
-  for (; n - i >= 52; i += 48, o += 64) {
-    const __m256i a = encode24(in + i);
-    const __m256i b = encode24(in + i + 24);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(o), a);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + 32), b);
+  // Each step reads 28 bytes for the 24 it uses: steps run while 28 remain.
+  if (n >= 28) {
+    store32(o, encode24<false>(load_split(in)));
+    i = 24;
+    o += 32;
   }
-  // encode24 reads 28 bytes for 24 it uses: stop while 28 remain.
-  for (; n - i >= 28; i += 24, o += 32) {
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(o), encode24(in + i));
+  // From here on p - 4 is inside the input. Two independent steps per
+  // iteration so their latencies overlap.
+  for (; n - i >= 52; i += 48, o += 64) {
+    const __m256i a = encode24<true>(load_back(in + i));
+    const __m256i b = encode24<true>(load_back(in + i + 24));
+    store32(o, a);
+    store32(o + 32, b);
+  }
+  if (n - i >= 28) {
+    store32(o, encode24<true>(load_back(in + i)));
+    i += 24;
+    o += 32;
   }
   o += base64_encode_scalar(in + i, n - i, o);
   return static_cast<size_t>(o - out);
