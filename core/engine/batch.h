@@ -1,0 +1,72 @@
+// batch.h: a batch's data, and one delivery of it to the host.
+//
+// Ownership: BatchData is shared. The partition state on the fetch thread holds
+// it from formation until the batch succeeds (a failed batch stays there for
+// its retry); each Delivery (the host's sluice_batch_t) holds it until the host
+// destroys the handle. The rd_kafka messages it points into (zero-copy keys,
+// values, headers) are destroyed with the last reference, on whichever thread
+// that is; BatchData also keeps the Core (and so the rd_kafka_t) alive.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "sluice.h"
+
+namespace sluice::engine {
+
+class Core;
+
+enum class DeliveryState : int { kHeld, kQueued, kDelivered, kWithdrawn };
+
+struct BatchData {
+  explicit BatchData(std::shared_ptr<Core> c) : core(std::move(c)) {}
+  ~BatchData();
+  BatchData(const BatchData&) = delete;
+  BatchData& operator=(const BatchData&) = delete;
+
+  std::shared_ptr<Core> core;
+  int32_t partition = -1;
+  std::vector<rd_kafka_message_t*> msgs;  // owned
+  std::vector<sluice_record_t> records;
+  std::vector<sluice_header_t> headers;
+  uint64_t event_size = 0;  // exact, computed when formed
+  uint64_t payload_bytes = 0;  // keys + values + headers, for back-pressure
+  uint32_t flags = 0;    // SLUICE_BATCH_*; written before each enqueue
+  uint32_t attempt = 0;  // written before each enqueue
+
+  // Lazily encoded event. Once-only, because a host may still read the event
+  // of a failed delivery while the retry's host reads the same data.
+  char* event = nullptr;  // mi_malloc'd
+  std::once_flag event_once;
+
+  // Fetch thread only.
+  int64_t commit_to = -1;  // offset to commit when this batch succeeds
+  uint64_t filtered = 0;   // filtered-out records that commit with it
+  uint64_t generation = 0;
+
+  // Shared between the fetch thread and the host's poll().
+  std::atomic<DeliveryState> state{DeliveryState::kHeld};
+  // Set by the fetch thread when the partition was given up while the batch
+  // was out; the host's ack then reports SLUICE_ERR_REVOKED.
+  std::atomic<bool> revoked{false};
+};
+
+}  // namespace sluice::engine
+
+// The C handle of one delivery. Defined here because the push-mode workers of
+// the core create and hand out the same object the C API does.
+struct sluice_batch {
+  std::shared_ptr<sluice::engine::BatchData> data;
+  uint64_t generation = 0;
+  std::atomic<bool> done{false};
+  bool borrowed = false;  // push mode: owned by the worker, not the host
+  uint32_t flags = 0;     // snapshot of BatchData::flags for this delivery
+  uint32_t attempt = 0;   // snapshot of BatchData::attempt
+};

@@ -1,0 +1,136 @@
+// core.h: the engine's shared state and its threads.
+//
+// Threads (see docs/ARCHITECTURE.md):
+// - librdkafka's own threads (brokers, main): fetch into the consumer queue.
+// - the fetch thread (run()): the only thread that polls the consumer, runs the
+//   rebalance and commit callbacks, filters, assembles batches, decides what may
+//   be handed out, and commits. All PartitionState lives here.
+// - host threads (pull mode: whoever calls poll/ack) or the engine's worker
+//   threads (push mode: "max.concurrency" of them, calling the handler).
+//
+// Queues, each with one producer side and one consumer side:
+// - ready_:       fetch thread -> host/worker threads (batches to process)
+// - completions_: host/worker threads -> fetch thread (acks and fails)
+#pragma once
+
+#include <blockingconcurrentqueue.h>
+#include <librdkafka/rdkafka.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/config/config.h"
+#include "core/engine/batch.h"
+#include "core/engine/partition.h"
+#include "core/engine/stats.h"
+#include "core/event/event_writer.h"
+#include "core/util/status.h"
+
+namespace sluice::filter {
+class Filter;
+class Matcher;
+}  // namespace sluice::filter
+
+namespace sluice::engine {
+
+enum class State : int { kRunning, kDraining, kStopped };
+
+struct Settings {
+  std::string topic;
+  int64_t batch_size = 100;
+  Clock::duration window{};
+  uint64_t max_bytes = 6291456;
+  int64_t max_concurrency = 16;
+  int64_t max_inflight_records = 0;
+  int64_t max_inflight_bytes = 0;
+  Clock::duration backoff{}, backoff_max{}, revoke_timeout{};
+  std::string starting_position;
+  int64_t starting_timestamp = 0;
+  sluice_handler_fn handler = nullptr;
+  void* handler_opaque = nullptr;
+};
+
+struct Completion {
+  std::shared_ptr<BatchData> data;
+  uint64_t generation = 0;
+  bool ok = false;
+};
+
+class Core : public std::enable_shared_from_this<Core> {
+ public:
+  Core(Settings s, event::EventWriter writer, std::shared_ptr<const filter::Filter> filter);
+  ~Core();
+
+  Status start(const config::Config& cfg);  // creates the consumer, subscribes, starts threads
+  Status stop(Clock::duration timeout);     // from a host thread
+  Status poll(int32_t timeout_ms, sluice_batch** out);
+  Status complete(sluice_batch* b, bool ok);  // ack/fail from any thread
+  std::string stats_json() const;
+  int wakeup_fd() const { return efd_; }
+  State state() const { return state_.load(std::memory_order_acquire); }
+  const Settings& settings() const { return s_; }
+  const event::EventWriter& writer() const { return writer_; }
+  const std::string& topic() const { return s_.topic; }
+
+ private:
+  friend struct Callbacks;
+  // fetch thread
+  void run();
+  void handle_message(rd_kafka_message_t* m, Clock::time_point now);
+  void process_completion(Completion& c, Clock::time_point now);
+  int drain_completions(Clock::time_point now);
+  void dispatch(Clock::time_point now);
+  void dispatch_one(PartitionState& p, Clock::time_point now);
+  std::shared_ptr<BatchData> form_batch(PartitionState& p);
+  void enqueue(PartitionState& p, Clock::time_point now);
+  void flush_commits(bool sync);
+  void apply_backpressure();
+  Clock::time_point next_deadline(Clock::time_point now) const;
+  void on_assign(rd_kafka_topic_partition_list_t* parts);
+  void on_revoke(rd_kafka_topic_partition_list_t* parts, bool lost);
+  void drain_for_stop();
+  void withdraw_queued(int32_t partition_or_all);
+  void release_partition(PartitionState& p);
+  PartitionState* find(int32_t partition);
+  void publish_position(const PartitionState& p);
+  // worker threads (push mode)
+  void work();
+  void signal_ready();
+
+  Settings s_;
+  event::EventWriter writer_;
+  std::shared_ptr<const filter::Filter> filter_;
+  std::unique_ptr<filter::Matcher> matcher_;  // fetch thread only
+  size_t topic_json_len_ = 0;  // the topic's escaped length, for record_size
+
+  rd_kafka_t* rk_ = nullptr;
+  rd_kafka_queue_t* cq_ = nullptr;
+  bool cooperative_ = true;
+  int efd_ = -1;
+
+  moodycamel::BlockingConcurrentQueue<sluice_batch*> ready_;
+  moodycamel::BlockingConcurrentQueue<Completion> completions_;
+  std::atomic<State> state_{State::kRunning};
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<int64_t> stop_deadline_ns_{0};
+  std::atomic<bool> stop_timed_out_{false};
+
+  // fetch thread only
+  std::vector<std::unique_ptr<PartitionState>> parts_;  // indexed by partition
+  std::vector<PartitionState*> assigned_;
+  int64_t outstanding_ = 0;  // batches queued or delivered
+  size_t rr_ = 0;            // round-robin start for dispatch fairness
+  bool commit_dirty_ = false;
+  bool globally_paused_ = false;
+  std::vector<rd_kafka_message_t*> msgbuf_;
+  std::vector<sluice_header_t> hdr_scratch_;
+
+  mutable Stats stats_;
+  std::thread fetch_thread_;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace sluice::engine

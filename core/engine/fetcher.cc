@@ -1,0 +1,491 @@
+// fetcher.cc: the fetch thread. It alone polls the consumer, runs librdkafka's
+// callbacks, filters, assembles batches, hands them out (one per partition at
+// a time, at most max.concurrency in all), commits, and pauses fetching when
+// too much is buffered. See docs/ARCHITECTURE.md and docs/SEMANTICS.md.
+#include <mimalloc.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/engine/core.h"
+#include "core/filter/matcher.h"
+
+namespace sluice::engine {
+
+namespace {
+constexpr auto kMaxWait = std::chrono::milliseconds(100);
+int to_ms(Clock::duration d) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  return static_cast<int>(std::clamp<int64_t>(ms, 0, 100));
+}
+}  // namespace
+
+PartitionState* Core::find(int32_t partition) {
+  if (partition < 0 || static_cast<size_t>(partition) >= parts_.size()) return nullptr;
+  return parts_[partition].get();
+}
+
+void Core::publish_position(const PartitionState& p) {
+  std::lock_guard<std::mutex> g(stats_.mu);
+  stats_.position[p.partition] = p.safe_to >= 0 ? p.safe_to : p.next_offset;
+}
+
+void Core::run() {
+  while (!stop_requested_.load(std::memory_order_acquire)) {
+    auto now = Clock::now();
+    drain_completions(now);
+    dispatch(now);
+    flush_commits(false);
+    apply_backpressure();
+
+    // Wait for the first message (returns as soon as one is there, or when an
+    // ack yields the queue), then take whatever else is ready without waiting.
+    int wait = completions_.size_approx() ? 0 : to_ms(next_deadline(now) - now);
+    rd_kafka_message_t* first = rd_kafka_consume_queue(cq_, wait);
+    if (!first) continue;
+    now = Clock::now();
+    handle_message(first, now);
+    ssize_t n = rd_kafka_consume_batch_queue(cq_, 0, msgbuf_.data(), msgbuf_.size());
+    for (ssize_t i = 0; i < n; ++i) handle_message(msgbuf_[i], now);
+  }
+  drain_for_stop();
+}
+
+Clock::time_point Core::next_deadline(Clock::time_point now) const {
+  auto t = now + kMaxWait;
+  for (const PartitionState* p : assigned_) {
+    if (p->inflight && !p->outstanding) t = std::min(t, p->retry_at);
+    else if (!p->inflight && !p->pending.empty())
+      t = std::min(t, p->pending.front().arrival + s_.window);
+  }
+  return t;
+}
+
+void Core::handle_message(rd_kafka_message_t* m, Clock::time_point now) {
+  if (m->err) {
+    if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      stats_.polling_errors++;
+      std::lock_guard<std::mutex> g(stats_.mu);
+      stats_.last_error = std::string("fetch: ") + rd_kafka_message_errstr(m);
+    }
+    rd_kafka_message_destroy(m);
+    return;
+  }
+  PartitionState* p = find(m->partition);
+  // Stale (after a revoke) or duplicate (a refetch after pause/resume) records
+  // are dropped: the partition's next owner, or we already, have them.
+  if (!p || m->offset < p->next_offset) {
+    rd_kafka_message_destroy(m);
+    return;
+  }
+  p->next_offset = m->offset + 1;
+  stats_.polled++;
+  if (p->safe_to < 0) {
+    p->safe_to = m->offset;  // nothing before this is ours to deliver
+    publish_position(*p);
+  }
+
+  const auto* key = static_cast<const uint8_t*>(m->key);
+  const auto* val = static_cast<const uint8_t*>(m->payload);
+  if (matcher_ && !matcher_->match(key, m->key_len, key == nullptr, val, m->len, val == nullptr)) {
+    // Filtered out: never reaches the host, but its offset is committed along
+    // with whatever precedes it (or right away when nothing does).
+    stats_.filtered_out++;
+    const int64_t to = m->offset + 1;
+    if (!p->pending.empty()) {
+      p->pending.back().commit_to = to;
+      p->pending.back().filtered_after++;
+    } else if (p->inflight) {
+      p->inflight->commit_to = to;
+      p->inflight->filtered++;
+    } else {
+      p->safe_to = to;
+      p->uncommitted_events++;
+      commit_dirty_ = true;
+    }
+    rd_kafka_message_destroy(m);
+    return;
+  }
+
+  // Its size in the event, so batches can be cut before batch.max.bytes.
+  sluice_record_t r{};
+  r.key = key;
+  r.key_len = static_cast<uint32_t>(m->key_len);
+  r.value = val;
+  r.value_len = static_cast<uint32_t>(m->len);
+  r.offset = m->offset;
+  r.partition = m->partition;
+  rd_kafka_timestamp_type_t tstype;
+  r.timestamp = rd_kafka_message_timestamp(m, &tstype);
+  r.timestamp_type = static_cast<int32_t>(tstype);
+  uint64_t payload = m->key_len + m->len;
+  hdr_scratch_.clear();
+  rd_kafka_headers_t* hdrs = nullptr;
+  if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs) {
+    const char* name;
+    const void* value;
+    size_t size;
+    for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == 0; ++i) {
+      sluice_header_t h{name, static_cast<const uint8_t*>(value),
+                        static_cast<uint32_t>(std::strlen(name)), static_cast<uint32_t>(size)};
+      payload += h.name_len + h.value_len;
+      hdr_scratch_.push_back(h);
+    }
+  }
+  r.header_first = 0;
+  r.header_count = static_cast<uint32_t>(hdr_scratch_.size());
+  const auto size = writer_.record_size(topic_json_len_, r, hdr_scratch_.data());
+
+  p->pending.push_back(Pending{m, static_cast<uint32_t>(size), static_cast<uint32_t>(payload),
+                               0, m->offset + 1, now});
+  p->pending_event_bytes += size;
+  stats_.buffered_records++;
+  stats_.buffered_bytes += static_cast<int64_t>(payload);
+}
+
+std::shared_ptr<BatchData> Core::form_batch(PartitionState& p) {
+  auto b = std::make_shared<BatchData>(shared_from_this());
+  b->partition = p.partition;
+  uint64_t total = writer_.envelope_size(s_.topic, p.partition);
+  size_t k = 0;
+  for (; k < p.pending.size() && static_cast<int64_t>(k) < s_.batch_size; ++k) {
+    uint64_t add = p.pending[k].event_size + (k ? 1 : 0);
+    if (k > 0 && total + add > s_.max_bytes) break;
+    total += add;
+  }
+  if (total > s_.max_bytes) b->flags |= SLUICE_BATCH_OVERSIZED;
+  b->event_size = total;
+  b->msgs.reserve(k);
+  b->records.reserve(k);
+  for (size_t i = 0; i < k; ++i) {
+    Pending& pe = p.pending.front();
+    rd_kafka_message_t* m = pe.msg;
+    sluice_record_t r{};
+    r.offset = m->offset;
+    rd_kafka_timestamp_type_t tstype;
+    r.timestamp = rd_kafka_message_timestamp(m, &tstype);
+    r.timestamp_type = static_cast<int32_t>(tstype);
+    r.key = static_cast<const uint8_t*>(m->key);
+    r.key_len = r.key ? static_cast<uint32_t>(m->key_len) : 0;
+    r.value = static_cast<const uint8_t*>(m->payload);
+    r.value_len = r.value ? static_cast<uint32_t>(m->len) : 0;
+    r.partition = m->partition;
+    r.header_first = static_cast<uint32_t>(b->headers.size());
+    rd_kafka_headers_t* hdrs = nullptr;
+    if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs) {
+      const char* name;
+      const void* value;
+      size_t size;
+      for (size_t h = 0; rd_kafka_header_get_all(hdrs, h, &name, &value, &size) == 0; ++h)
+        b->headers.push_back(sluice_header_t{name, static_cast<const uint8_t*>(value),
+                                             static_cast<uint32_t>(std::strlen(name)),
+                                             static_cast<uint32_t>(size)});
+    }
+    r.header_count = static_cast<uint32_t>(b->headers.size() - r.header_first);
+    b->records.push_back(r);
+    b->msgs.push_back(m);
+    b->commit_to = pe.commit_to;
+    b->filtered += pe.filtered_after;
+    b->payload_bytes += pe.payload;
+    p.pending_event_bytes -= pe.event_size;
+    p.pending.pop_front();
+  }
+  return b;
+}
+
+void Core::enqueue(PartitionState& p, Clock::time_point) {
+  BatchData& d = *p.inflight;
+  auto* h = new sluice_batch;
+  h->data = p.inflight;
+  h->generation = ++d.generation;
+  h->flags = d.flags;
+  h->attempt = d.attempt;
+  d.state.store(DeliveryState::kQueued, std::memory_order_release);
+  p.outstanding = true;
+  outstanding_++;
+  stats_.inflight_batches = outstanding_;
+  stats_.batches++;
+  stats_.invoked += d.records.size();
+  ready_.enqueue(h);
+  signal_ready();
+}
+
+void Core::dispatch_one(PartitionState& p, Clock::time_point now) {
+  if (p.outstanding) return;
+  if (p.inflight) {  // a failed batch waiting for its retry
+    if (now >= p.retry_at) enqueue(p, now);
+    return;
+  }
+  if (p.pending.empty()) return;
+  const uint64_t envelope = writer_.envelope_size(s_.topic, p.partition);
+  const bool full = static_cast<int64_t>(p.pending.size()) >= s_.batch_size ||
+                    envelope + p.pending_event_bytes + p.pending.size() - 1 > s_.max_bytes;
+  if (!full && now < p.pending.front().arrival + s_.window) return;
+  p.inflight = form_batch(p);
+  if (p.inflight->flags & SLUICE_BATCH_OVERSIZED) stats_.oversized++;
+  enqueue(p, now);
+}
+
+void Core::dispatch(Clock::time_point now) {
+  if (state() != State::kRunning || assigned_.empty()) return;
+  const size_t n = assigned_.size();
+  for (size_t i = 0; i < n && outstanding_ < s_.max_concurrency; ++i)
+    dispatch_one(*assigned_[(rr_ + i) % n], now);
+  rr_ = (rr_ + 1) % n;
+}
+
+int Core::drain_completions(Clock::time_point now) {
+  int n = 0;
+  Completion c;
+  while (completions_.try_dequeue(c)) {
+    process_completion(c, now);
+    c.data.reset();
+    ++n;
+  }
+  return n;
+}
+
+void Core::process_completion(Completion& c, Clock::time_point now) {
+  BatchData& d = *c.data;
+  PartitionState* p = find(d.partition);
+  if (!p || p->inflight != c.data || d.generation != c.generation || !p->outstanding) return;
+  p->outstanding = false;
+  outstanding_--;
+  stats_.inflight_batches = outstanding_;
+  d.state.store(DeliveryState::kHeld, std::memory_order_release);
+  if (c.ok) {
+    stats_.acked++;
+    p->safe_to = std::max(p->safe_to, d.commit_to);
+    p->uncommitted_events += d.records.size() + d.filtered;
+    stats_.buffered_records -= static_cast<int64_t>(d.records.size());
+    stats_.buffered_bytes -= static_cast<int64_t>(d.payload_bytes);
+    p->inflight.reset();
+    commit_dirty_ = true;
+  } else {
+    stats_.failed_invoke += d.records.size();
+    d.attempt++;
+    d.flags |= SLUICE_BATCH_RETRY;
+    if (state() != State::kRunning) return;  // stopping: not offered again
+    auto backoff = s_.backoff;
+    for (uint32_t i = 1; i < d.attempt && backoff < s_.backoff_max; ++i) backoff *= 2;
+    p->retry_at = now + std::min(backoff, s_.backoff_max);
+  }
+}
+
+void Core::flush_commits(bool sync) {
+  if (!commit_dirty_) return;
+  commit_dirty_ = false;
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(8);
+  uint64_t events = 0;
+  for (PartitionState* p : assigned_) {
+    if (p->safe_to < 0 || p->safe_to == p->committed) continue;
+    rd_kafka_topic_partition_list_add(list, s_.topic.c_str(), p->partition)->offset = p->safe_to;
+    p->committed = p->safe_to;
+    events += p->uncommitted_events;
+    p->uncommitted_events = 0;
+    publish_position(*p);
+  }
+  if (list->cnt > 0) {
+    rd_kafka_resp_err_t err = rd_kafka_commit(rk_, list, sync ? 0 : 1);
+    if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+      stats_.commit_errors++;
+      std::lock_guard<std::mutex> g(stats_.mu);
+      stats_.last_error = std::string("commit: ") + rd_kafka_err2str(err);
+    } else {
+      stats_.committed += events;
+    }
+  }
+  rd_kafka_topic_partition_list_destroy(list);
+}
+
+void Core::apply_backpressure() {
+  const bool over = stats_.buffered_records >= s_.max_inflight_records ||
+                    stats_.buffered_bytes >= s_.max_inflight_bytes;
+  const bool under = stats_.buffered_records < s_.max_inflight_records / 2 &&
+                     stats_.buffered_bytes < s_.max_inflight_bytes / 2;
+  rd_kafka_topic_partition_list_t* pause = nullptr;
+  rd_kafka_topic_partition_list_t* resume = nullptr;
+  for (PartitionState* p : assigned_) {
+    // Over the bound, the partitions holding records stop fetching; the others
+    // keep going, so one slow partition does not stall the rest until the
+    // bound is reached. Resumed with hysteresis, at half the bound.
+    if (over && !p->paused && (!p->pending.empty() || p->inflight)) {
+      if (!pause) pause = rd_kafka_topic_partition_list_new(8);
+      rd_kafka_topic_partition_list_add(pause, s_.topic.c_str(), p->partition);
+      p->paused = true;
+      stats_.paused++;
+    } else if (under && p->paused) {
+      if (!resume) resume = rd_kafka_topic_partition_list_new(8);
+      rd_kafka_topic_partition_list_add(resume, s_.topic.c_str(), p->partition);
+      p->paused = false;
+      stats_.paused--;
+    }
+  }
+  if (pause) {
+    rd_kafka_pause_partitions(rk_, pause);
+    rd_kafka_topic_partition_list_destroy(pause);
+  }
+  if (resume) {
+    rd_kafka_resume_partitions(rk_, resume);
+    rd_kafka_topic_partition_list_destroy(resume);
+  }
+}
+
+void Core::on_assign(rd_kafka_topic_partition_list_t* parts) {
+  if (s_.starting_position == "at_timestamp") {
+    // Only partitions without a committed offset start at the timestamp.
+    rd_kafka_topic_partition_list_t* c = rd_kafka_topic_partition_list_copy(parts);
+    if (rd_kafka_committed(rk_, c, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      rd_kafka_topic_partition_list_t* times = rd_kafka_topic_partition_list_new(c->cnt);
+      for (int i = 0; i < c->cnt; ++i)
+        if (c->elems[i].offset < 0)
+          rd_kafka_topic_partition_list_add(times, c->elems[i].topic, c->elems[i].partition)
+              ->offset = s_.starting_timestamp;
+      if (times->cnt > 0 &&
+          rd_kafka_offsets_for_times(rk_, times, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        for (int i = 0; i < times->cnt; ++i)
+          for (int j = 0; j < parts->cnt; ++j)
+            if (parts->elems[j].partition == times->elems[i].partition)
+              parts->elems[j].offset =
+                  times->elems[i].offset >= 0 ? times->elems[i].offset : RD_KAFKA_OFFSET_END;
+      }
+      rd_kafka_topic_partition_list_destroy(times);
+    }
+    rd_kafka_topic_partition_list_destroy(c);
+  }
+  for (int i = 0; i < parts->cnt; ++i) {
+    const int32_t id = parts->elems[i].partition;
+    if (static_cast<size_t>(id) >= parts_.size()) parts_.resize(id + 1);
+    if (parts_[id]) continue;
+    parts_[id] = std::make_unique<PartitionState>();
+    parts_[id]->partition = id;
+    assigned_.push_back(parts_[id].get());
+  }
+  stats_.assigned = static_cast<int64_t>(assigned_.size());
+  rd_kafka_error_t* err = nullptr;
+  if (cooperative_) {
+    err = rd_kafka_incremental_assign(rk_, parts);
+  } else {
+    rd_kafka_assign(rk_, parts);
+  }
+  if (err) {
+    stats_.polling_errors++;
+    std::lock_guard<std::mutex> g(stats_.mu);
+    stats_.last_error = std::string("assign: ") + rd_kafka_error_string(err);
+    rd_kafka_error_destroy(err);
+  }
+}
+
+// Withdraws batches that were queued for the host but not yet taken, so that
+// they do not count as outstanding; -1 means every partition.
+void Core::withdraw_queued(int32_t partition) {
+  for (PartitionState* p : assigned_) {
+    if (partition >= 0 && p->partition != partition) continue;
+    if (!p->outstanding) continue;
+    auto expected = DeliveryState::kQueued;
+    if (p->inflight->state.compare_exchange_strong(expected, DeliveryState::kWithdrawn)) {
+      p->outstanding = false;
+      outstanding_--;
+    }
+  }
+  stats_.inflight_batches = outstanding_;
+}
+
+void Core::release_partition(PartitionState& p) {
+  while (!p.pending.empty()) {
+    stats_.buffered_records--;
+    stats_.buffered_bytes -= p.pending.front().payload;
+    rd_kafka_message_destroy(p.pending.front().msg);
+    p.pending.pop_front();
+  }
+  if (p.inflight) {
+    stats_.buffered_records -= static_cast<int64_t>(p.inflight->records.size());
+    stats_.buffered_bytes -= static_cast<int64_t>(p.inflight->payload_bytes);
+    if (p.outstanding) {
+      p.inflight->revoked.store(true);
+      outstanding_--;
+    }
+    p.inflight.reset();
+  }
+  if (p.paused) stats_.paused--;
+  stats_.inflight_batches = outstanding_;
+  std::lock_guard<std::mutex> g(stats_.mu);
+  stats_.position.erase(p.partition);
+}
+
+void Core::on_revoke(rd_kafka_topic_partition_list_t* parts, bool lost) {
+  // Let batches of the revoked partitions that the host is working on finish
+  // (bounded by revoke.timeout.ms), so their offsets are committed before the
+  // partitions go to their next owner.
+  auto revoked = [&](const PartitionState* p) {
+    for (int i = 0; i < parts->cnt; ++i)
+      if (parts->elems[i].partition == p->partition) return true;
+    return false;
+  };
+  for (int i = 0; i < parts->cnt; ++i) withdraw_queued(parts->elems[i].partition);
+  if (!lost) {
+    // While stopping, drain_for_stop() already waited its own deadline.
+    const auto deadline =
+        Clock::now() + (state() == State::kRunning ? s_.revoke_timeout : Clock::duration::zero());
+    for (;;) {
+      bool busy = false;
+      for (PartitionState* p : assigned_) busy |= revoked(p) && p->outstanding;
+      if (!busy || Clock::now() >= deadline) break;
+      Completion c;
+      if (completions_.wait_dequeue_timed(c, std::chrono::milliseconds(10))) {
+        process_completion(c, Clock::now());
+        c.data.reset();
+      }
+    }
+    flush_commits(true);
+  }
+  std::vector<PartitionState*> keep;
+  for (PartitionState* p : assigned_) {
+    if (revoked(p)) {
+      release_partition(*p);
+      parts_[p->partition].reset();
+    } else {
+      keep.push_back(p);
+    }
+  }
+  assigned_.swap(keep);
+  stats_.assigned = static_cast<int64_t>(assigned_.size());
+  rr_ = 0;
+  if (cooperative_) {
+    if (rd_kafka_error_t* err = rd_kafka_incremental_unassign(rk_, parts))
+      rd_kafka_error_destroy(err);
+  } else {
+    rd_kafka_assign(rk_, nullptr);
+  }
+}
+
+void Core::drain_for_stop() {
+  state_.store(State::kDraining, std::memory_order_release);
+  withdraw_queued(-1);
+  const auto deadline = Clock::time_point(Clock::duration(stop_deadline_ns_.load()));
+  for (;;) {
+    auto now = Clock::now();
+    drain_completions(now);
+    if (outstanding_ == 0) break;
+    if (now >= deadline) {
+      stop_timed_out_.store(true);
+      break;
+    }
+    Completion c;
+    if (completions_.wait_dequeue_timed(c, std::chrono::milliseconds(10))) {
+      process_completion(c, Clock::now());
+      c.data.reset();
+    }
+  }
+  flush_commits(true);
+  // Close leaves the group; its revoke callback finds nothing left to wait for.
+  rd_kafka_consumer_close(rk_);
+  for (PartitionState* p : assigned_) release_partition(*p);
+  assigned_.clear();
+  parts_.clear();
+  stats_.assigned = 0;
+  state_.store(State::kStopped, std::memory_order_release);
+  signal_ready();  // wake pollers waiting on the fd
+}
+
+}  // namespace sluice::engine

@@ -1,0 +1,47 @@
+// partition.h: what the fetch thread knows about one assigned partition.
+// Owned by the fetch thread (Core::parts_); nothing here is touched elsewhere.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+#include "core/engine/batch.h"
+#include "core/engine/ring.h"
+
+namespace sluice::engine {
+
+using Clock = std::chrono::steady_clock;
+
+// A fetched record waiting for its batch.
+struct Pending {
+  rd_kafka_message_t* msg = nullptr;
+  uint32_t event_size = 0;    // its JSON object's bytes in the event
+  uint32_t payload = 0;       // key + value + header bytes (back-pressure)
+  uint32_t filtered_after = 0;  // filtered-out records right after it
+  int64_t commit_to = -1;     // offset to commit once it is done (covers
+                              // filtered records that followed it)
+  Clock::time_point arrival;  // for batch.window.ms
+};
+
+struct PartitionState {
+  int32_t partition = -1;
+  Ring<Pending> pending;
+  uint64_t pending_event_bytes = 0;
+
+  // The batch handed out or waiting for its retry; at most one per partition,
+  // which is what keeps batches of a partition in order.
+  std::shared_ptr<BatchData> inflight;
+  bool outstanding = false;        // inflight is with the host (queued/delivered)
+  Clock::time_point retry_at{};    // when a failed inflight may go again
+
+  int64_t next_offset = -1;  // one past the last offset fetched
+  int64_t safe_to = -1;      // everything below is acked or filtered
+  int64_t committed = -1;    // last offset sent in a commit
+  uint64_t uncommitted_events = 0;  // acked/filtered records not yet in a commit
+  bool paused = false;
+};
+
+}  // namespace sluice::engine

@@ -1,0 +1,281 @@
+// engine_suite.h: the engine's behaviour, as typed tests over a Backend (mock
+// cluster or real broker). Included by tests/mock/engine_mock_test.cc and
+// tests/kafka/engine_kafka_test.cc, which instantiate it.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "support/backend.h"
+
+namespace sluice::testing {
+
+template <typename B>
+class EngineSuite : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    backend.set_up();
+    if (HasFatalFailure()) return;
+    topic = unique_name(std::string("sluice-") + B::kName + "-topic");
+    group = unique_name("group");
+  }
+  void TearDown() override { backend.tear_down(); }
+
+  std::map<std::string, std::string> base(std::map<std::string, std::string> extra = {}) {
+    std::map<std::string, std::string> m = {{"bootstrap.servers", backend.bootstrap()},
+                                            {"topic", topic},
+                                            {"group.id", group},
+                                            {"starting.position", "trim_horizon"},
+                                            {"batch.window.ms", "0"},
+                                            {"retry.backoff.ms", "10"},
+                                            {"kafka.session.timeout.ms", "6000"},
+                                            {"kafka.heartbeat.interval.ms", "500"}};
+    for (auto& [k, v] : extra) m[k] = v;
+    return m;
+  }
+  EnginePtr start(const std::map<std::string, std::string>& settings) {
+    ConfPtr conf = make_conf(settings);
+    sluice_engine_t* e = nullptr;
+    ErrorPtr err(sluice_engine_new(conf.get(), &e));
+    EXPECT_EQ(err, nullptr) << sluice_error_message(err.get());
+    return EnginePtr(e);
+  }
+
+  B backend;
+  std::string topic, group;
+};
+
+TYPED_TEST_SUITE_P(EngineSuite);
+
+// Every offset delivered exactly once when nothing fails, in order per
+// partition, with batches of at most batch.size.
+TYPED_TEST_P(EngineSuite, PullDeliversEveryRecordOnceInOrder) {
+  this->backend.create_topic(this->topic, 4);
+  produce_numbered(this->backend.bootstrap(), this->topic, 4, 300);
+  auto e = this->start(this->base({{"batch.size", "40"}}));
+  auto seen = pull_until(e.get(), 1200, 60000);
+  std::map<int32_t, std::vector<int64_t>> per;
+  for (const auto& b : seen) {
+    EXPECT_LE(b.offsets.size(), 40u);
+    EXPECT_FALSE(b.offsets.empty());
+    for (size_t i = 0; i < b.offsets.size(); ++i) {
+      per[b.partition].push_back(b.offsets[i]);
+      EXPECT_EQ(b.values[i], "value-" + std::to_string(b.partition) + "-" +
+                                 std::to_string(b.offsets[i]));
+    }
+  }
+  ASSERT_EQ(per.size(), 4u);
+  for (auto& [p, offs] : per) {
+    ASSERT_EQ(offs.size(), 300u) << "partition " << p;
+    for (size_t i = 0; i < offs.size(); ++i) EXPECT_EQ(offs[i], static_cast<int64_t>(i));
+  }
+  SLUICE_ASSERT_OK(sluice_engine_stop(e.get(), 10000));
+}
+
+// Push mode, 8 partitions, concurrency 4: per-partition order, never two
+// batches of one partition at once, at most 4 handlers at once.
+TYPED_TEST_P(EngineSuite, PushKeepsOrderWithConcurrency) {
+  this->backend.create_topic(this->topic, 8);
+  produce_numbered(this->backend.bootstrap(), this->topic, 8, 200);
+  struct Shared {
+    std::mutex mu;
+    std::map<int32_t, std::vector<int64_t>> per;
+    std::set<int32_t> busy;
+    std::atomic<int> running{0}, max_running{0}, overlap{0};
+    std::atomic<size_t> total{0};
+  } sh;
+  ConfPtr conf = make_conf(this->base({{"batch.size", "25"}, {"max.concurrency", "4"}}));
+  SLUICE_ASSERT_OK(sluice_conf_set_handler(
+      conf.get(),
+      [](void* opaque, const sluice_batch_t* b) -> int32_t {
+        auto* s = static_cast<Shared*>(opaque);
+        int now = ++s->running;
+        int prev = s->max_running.load();
+        while (now > prev && !s->max_running.compare_exchange_weak(prev, now)) {
+        }
+        int32_t p = sluice_batch_partition(b);
+        {
+          std::lock_guard<std::mutex> g(s->mu);
+          if (!s->busy.insert(p).second) s->overlap++;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        const sluice_record_t* r;
+        uint64_t n;
+        sluice_error_destroy(sluice_batch_records(b, &r, &n));
+        {
+          std::lock_guard<std::mutex> g(s->mu);
+          for (uint64_t i = 0; i < n; ++i) s->per[p].push_back(r[i].offset);
+          s->busy.erase(p);
+        }
+        s->total += n;
+        --s->running;
+        return 0;
+      },
+      &sh));
+  sluice_engine_t* raw = nullptr;
+  SLUICE_ASSERT_OK(sluice_engine_new(conf.get(), &raw));
+  EnginePtr e(raw);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (sh.total < 1600 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  SLUICE_ASSERT_OK(sluice_engine_stop(e.get(), 10000));
+  EXPECT_EQ(sh.overlap.load(), 0);
+  EXPECT_LE(sh.max_running.load(), 4);
+  EXPECT_GE(sh.max_running.load(), 2) << "batches of different partitions should overlap";
+  ASSERT_EQ(sh.per.size(), 8u);
+  for (auto& [p, offs] : sh.per) {
+    ASSERT_EQ(offs.size(), 200u) << "partition " << p;
+    for (size_t i = 0; i < offs.size(); ++i) ASSERT_EQ(offs[i], static_cast<int64_t>(i));
+  }
+}
+
+// A failed batch comes back: the same records, in the same order, flagged as a
+// retry, before anything later of its partition.
+TYPED_TEST_P(EngineSuite, FailedBatchIsOfferedAgainInOrder) {
+  this->backend.create_topic(this->topic, 2);
+  produce_numbered(this->backend.bootstrap(), this->topic, 2, 100);
+  auto e = this->start(this->base({{"batch.size", "10"}}));
+  std::map<int32_t, int> fails_left = {{0, 3}, {1, 1}};
+  std::map<int32_t, std::vector<int64_t>> acked;
+  std::map<int32_t, std::vector<int64_t>> failed_first;
+  auto seen = pull_until(e.get(), 200, 60000, [&](const SeenBatch& b) {
+    if (fails_left[b.partition] > 0 && b.offsets.front() == 50) {
+      if (failed_first[b.partition].empty()) failed_first[b.partition] = b.offsets;
+      else EXPECT_EQ(b.offsets, failed_first[b.partition]) << "retry must be the same batch";
+      EXPECT_EQ(b.attempt, static_cast<uint32_t>((b.partition == 0 ? 3 : 1) - fails_left[b.partition]));
+      fails_left[b.partition]--;
+      return false;
+    }
+    if (b.offsets.front() == 50) {
+      EXPECT_TRUE(b.flags & SLUICE_BATCH_RETRY);
+    }
+    for (auto o : b.offsets) acked[b.partition].push_back(o);
+    return true;
+  });
+  EXPECT_EQ(fails_left[0], 0);
+  EXPECT_EQ(fails_left[1], 0);
+  for (int32_t p = 0; p < 2; ++p) {
+    ASSERT_EQ(acked[p].size(), 100u);
+    for (size_t i = 0; i < 100; ++i) EXPECT_EQ(acked[p][i], static_cast<int64_t>(i));
+  }
+  SLUICE_ASSERT_OK(sluice_engine_stop(e.get(), 10000));
+}
+
+// Stop commits what was acked and nothing else; a new engine in the group
+// resumes right after the last acked batch.
+TYPED_TEST_P(EngineSuite, RestartResumesAfterLastAck) {
+  this->backend.create_topic(this->topic, 1);
+  produce_numbered(this->backend.bootstrap(), this->topic, 1, 100);
+  {
+    auto e = this->start(this->base({{"batch.size", "10"}}));
+    auto seen = pull_until(e.get(), 30, 60000);
+    ASSERT_EQ(record_count(seen), 30u);
+    // One more batch taken but not acked: it must come back after restart.
+    sluice_batch_t* b = nullptr;
+    for (int i = 0; i < 100 && !b; ++i) SLUICE_ASSERT_OK(sluice_engine_poll(e.get(), 100, &b));
+    ASSERT_NE(b, nullptr);
+    BatchPtr held(b);
+    EXPECT_EQ(copy_batch(b, false).offsets.front(), 30);
+    ErrorPtr stop_err(sluice_engine_stop(e.get(), 200));
+    ASSERT_NE(stop_err, nullptr) << "stop must report the unacknowledged batch";
+    EXPECT_EQ(sluice_error_code(stop_err.get()), SLUICE_ERR_TIMEOUT);
+    expect_error(sluice_batch_ack(b), SLUICE_ERR_STOPPED);
+  }
+  auto e2 = this->start(this->base({{"batch.size", "10"}}));
+  auto seen = pull_until(e2.get(), 70, 60000);
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.front().offsets.front(), 30) << "resume right after the last acked batch";
+  EXPECT_EQ(record_count(seen), 70u);
+  SLUICE_ASSERT_OK(sluice_engine_stop(e2.get(), 10000));
+}
+
+// The batching window holds a small batch back until it expires.
+TYPED_TEST_P(EngineSuite, WindowHoldsBatchUntilItExpires) {
+  this->backend.create_topic(this->topic, 1);
+  auto e = this->start(this->base({{"batch.size", "1000"}, {"batch.window.ms", "1500"},
+                                   {"starting.position", "trim_horizon"}}));
+  produce_numbered(this->backend.bootstrap(), this->topic, 1, 5);
+  auto t0 = std::chrono::steady_clock::now();
+  auto seen = pull_until(e.get(), 5, 30000);
+  auto waited = std::chrono::steady_clock::now() - t0;
+  ASSERT_EQ(record_count(seen), 5u);
+  EXPECT_EQ(seen.size(), 1u) << "the window should gather all five into one batch";
+  EXPECT_GE(waited, std::chrono::milliseconds(1400));
+  SLUICE_ASSERT_OK(sluice_engine_stop(e.get(), 10000));
+}
+
+// Batches are cut before their event passes batch.max.bytes; a record too big
+// on its own is delivered alone and flagged.
+TYPED_TEST_P(EngineSuite, EventSizeCut) {
+  this->backend.create_topic(this->topic, 1);
+  std::vector<TestRecord> rs;
+  for (int i = 0; i < 20; ++i) rs.push_back(TestRecord{std::nullopt, std::string(3000, 'a' + i % 26), {}});
+  rs.push_back(TestRecord{std::nullopt, std::string(20000, 'z'), {}});  // alone: > max
+  for (int i = 0; i < 5; ++i) rs.push_back(TestRecord{std::nullopt, std::string(100, 'q'), {}});
+  produce(this->backend.bootstrap(), this->topic, 0, rs);
+  auto e = this->start(this->base({{"batch.size", "1000"}, {"batch.max.bytes", "10000"},
+                                   {"batch.window.ms", "1000"}}));
+  auto seen = pull_until(e.get(), rs.size(), 60000, {}, /*with_event=*/true);
+  ASSERT_EQ(record_count(seen), rs.size());
+  int oversized = 0;
+  for (const auto& b : seen) {
+    if (b.flags & SLUICE_BATCH_OVERSIZED) {
+      ++oversized;
+      EXPECT_EQ(b.offsets.size(), 1u);
+      EXPECT_GT(b.event.size(), 10000u);
+    } else {
+      EXPECT_LE(b.event.size(), 10000u);
+    }
+  }
+  EXPECT_EQ(oversized, 1);
+  SLUICE_ASSERT_OK(sluice_engine_stop(e.get(), 10000));
+}
+
+// Filtered-out records never reach the host; their offsets are committed
+// too, also for a trailing stretch that no batch follows.
+TYPED_TEST_P(EngineSuite, FilteredRecordsAreCommittedNotDelivered) {
+  this->backend.create_topic(this->topic, 1);
+  std::vector<TestRecord> rs;
+  for (int i = 0; i < 50; ++i)
+    rs.push_back(TestRecord{std::nullopt,
+                            std::string("{\"n\":") + std::to_string(i) + ",\"kind\":\"" +
+                                (i % 5 == 0 && i < 30 ? "keep" : "drop") + "\"}",
+                            {}});
+  produce(this->backend.bootstrap(), this->topic, 0, rs);
+  auto settings = this->base({{"filter.patterns", R"([{"value":{"kind":["keep"]}}])"}});
+  {
+    auto e = this->start(settings);
+    auto seen = pull_until(e.get(), 6, 60000);
+    ASSERT_EQ(record_count(seen), 6u);
+    std::vector<int64_t> offs;
+    for (auto& b : seen) offs.insert(offs.end(), b.offsets.begin(), b.offsets.end());
+    EXPECT_EQ(offs, (std::vector<int64_t>{0, 5, 10, 15, 20, 25}));
+    // Let the fetcher see the trailing filtered stretch, then stop (commits).
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    char* stats = nullptr;
+    uint64_t len = 0;
+    SLUICE_ASSERT_OK(sluice_engine_stats(e.get(), &stats, &len));
+    std::string s(stats, len);
+    sluice_free(stats);
+    EXPECT_NE(s.find("\"FilteredOutEventCount\":44"), std::string::npos) << s;
+    SLUICE_ASSERT_OK(sluice_engine_stop(e.get(), 10000));
+  }
+  // A restart finds nothing left: every offset, filtered ones included, was committed.
+  produce(this->backend.bootstrap(), this->topic, 0, {TestRecord{std::nullopt, R"({"kind":"keep"})", {}}});
+  auto e2 = this->start(settings);
+  auto seen = pull_until(e2.get(), 1, 60000);
+  ASSERT_EQ(record_count(seen), 1u);
+  EXPECT_EQ(seen[0].offsets[0], 50);
+  SLUICE_ASSERT_OK(sluice_engine_stop(e2.get(), 10000));
+}
+
+REGISTER_TYPED_TEST_SUITE_P(EngineSuite, PullDeliversEveryRecordOnceInOrder,
+                            PushKeepsOrderWithConcurrency, FailedBatchIsOfferedAgainInOrder,
+                            RestartResumesAfterLastAck, WindowHoldsBatchUntilItExpires,
+                            EventSizeCut, FilteredRecordsAreCommittedNotDelivered);
+
+}  // namespace sluice::testing
