@@ -1,5 +1,6 @@
-// base64.cc: the scalar encoder, the strict decoder, the CPU check and the
-// run-time dispatch. The AVX2 encoder is in base64_avx2.cc.
+// base64.cc: the scalar encoder, the strict decoder, the CPU checks and the
+// run-time dispatch. The SIMD encoders are in base64_avx2.cc and
+// base64_avx512.cc.
 #include "core/event/base64.h"
 
 #include <array>
@@ -12,6 +13,9 @@
 
 namespace sluice::event {
 namespace {
+
+// Shortest input worth a masked AVX-512 step rather than the scalar loop.
+constexpr size_t kAvx512MinBytes = 12;
 
 constexpr char kAlphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -43,18 +47,26 @@ struct DecodeTable {
 };
 constexpr DecodeTable kDecode;
 
+// XCR0: which register state the OS saves. 0 when the OS has no XSAVE.
+uint64_t os_saved_state() {
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & bit_OSXSAVE)) return 0;
+  unsigned lo = 0, hi = 0;
+  __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+  return (uint64_t{hi} << 32) | lo;
+#else
+  return 0;
+#endif
+}
+
 bool detect_avx2() {
 #if defined(__x86_64__) || defined(__i386__)
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return false;
-  const bool osxsave = (ecx & bit_OSXSAVE) != 0;
-  const bool popcnt = (ecx & bit_POPCNT) != 0;
-  if (!osxsave || !popcnt) return false;
-  // The OS must save XMM and YMM state (XCR0 bits 1 and 2), else AVX
-  // instructions fault even on a CPU that has them.
-  unsigned xcr0_lo = 0, xcr0_hi = 0;
-  __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
-  if ((xcr0_lo & 0x6) != 0x6) return false;
+  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & bit_POPCNT)) return false;
+  // XMM and YMM state (bits 1, 2), else AVX instructions fault even on a CPU
+  // that has them.
+  if ((os_saved_state() & 0x6) != 0x6) return false;
   if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
   return (ebx & bit_AVX2) && (ebx & bit_BMI) && (ebx & bit_BMI2);
 #else
@@ -62,16 +74,32 @@ bool detect_avx2() {
 #endif
 }
 
-// -1: not decided yet; otherwise a Base64Impl (kScalar or kAvx2).
+bool detect_avx512vbmi() {
+#if defined(__x86_64__) || defined(__i386__)
+  // XMM, YMM, opmask, ZMM0-15 upper halves, ZMM16-31 (bits 1, 2, 5, 6, 7).
+  if ((os_saved_state() & 0xe6) != 0xe6) return false;
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
+  return (ebx & bit_AVX512F) && (ebx & bit_AVX512BW) && (ecx & bit_AVX512VBMI);
+#else
+  return false;
+#endif
+}
+
+// -1: not decided yet; otherwise a Base64Impl (kScalar, kAvx2 or kAvx512).
 std::atomic<int> g_active{-1};
 std::atomic<int> g_requested{static_cast<int>(Base64Impl::kAuto)};
 
 int decide() {
   const auto req = static_cast<Base64Impl>(g_requested.load(std::memory_order_relaxed));
-  const bool avx2 = req != Base64Impl::kScalar && cpu_has_avx2();
-  const int active = static_cast<int>(avx2 ? Base64Impl::kAvx2 : Base64Impl::kScalar);
-  g_active.store(active, std::memory_order_relaxed);
-  return active;
+  Base64Impl impl = Base64Impl::kScalar;
+  if ((req == Base64Impl::kAuto || req == Base64Impl::kAvx512) && cpu_has_avx512vbmi()) {
+    impl = Base64Impl::kAvx512;
+  } else if (req != Base64Impl::kScalar && cpu_has_avx2()) {
+    impl = Base64Impl::kAvx2;
+  }
+  g_active.store(static_cast<int>(impl), std::memory_order_relaxed);
+  return static_cast<int>(impl);
 }
 
 inline int active_impl() {
@@ -86,6 +114,11 @@ bool cpu_has_avx2() {
   return has;
 }
 
+bool cpu_has_avx512vbmi() {
+  static const bool has = detect_avx512vbmi();
+  return has;
+}
+
 void base64_set_impl_for_testing(Base64Impl impl) {
   g_requested.store(static_cast<int>(impl), std::memory_order_relaxed);
   decide();
@@ -94,8 +127,13 @@ void base64_set_impl_for_testing(Base64Impl impl) {
 Base64Impl base64_active_impl() { return static_cast<Base64Impl>(active_impl()); }
 
 size_t base64_encode(const uint8_t* in, size_t n, char* out) {
-  // Below 28 bytes the AVX2 encoder would only run its scalar tail.
-  if (n >= 28 && active_impl() == static_cast<int>(Base64Impl::kAvx2)) {
+  // Below 28 bytes the AVX2 encoder would only run its scalar tail; the
+  // AVX-512 one handles short inputs with one masked step.
+  const int impl = active_impl();
+  if (n >= kAvx512MinBytes && impl == static_cast<int>(Base64Impl::kAvx512)) {
+    return base64_encode_avx512(in, n, out);
+  }
+  if (n >= 28 && impl == static_cast<int>(Base64Impl::kAvx2)) {
     return base64_encode_avx2(in, n, out);
   }
   return base64_encode_scalar(in, n, out);

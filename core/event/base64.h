@@ -2,10 +2,12 @@
 // '+', '/', with '=' padding), the encoding of record keys and values in the
 // Lambda Kafka event.
 //
-// base64_encode() picks an AVX2 encoder at run time when the CPU (and OS)
-// support it, else a portable scalar one; both are exposed for tests and
-// benchmarks. The library is built without -march flags: the AVX2 code lives
-// in base64_avx2.cc and runs only after cpu_has_avx2() said yes.
+// base64_encode() picks, at run time, the fastest encoder the CPU (and OS)
+// support: AVX-512 VBMI, else AVX2, else a portable scalar one; all three are
+// exposed for tests and benchmarks. The library is built without -march
+// flags: the AVX2 code lives in base64_avx2.cc, the AVX-512 code in
+// base64_avx512.cc (per-function target attributes), and each runs only after
+// its CPU check said yes.
 //
 // Thread-safety: every function here may run concurrently with any other,
 // except base64_set_impl_for_testing(), which is meant for single-threaded
@@ -37,16 +39,25 @@ size_t base64_encode_scalar(const uint8_t* in, size_t n, char* out);
 // CPU raises SIGILL.
 size_t base64_encode_avx2(const uint8_t* in, size_t n, char* out);
 
+// The AVX-512 VBMI encoder: 48 input bytes -> 64 characters per step, the
+// tail with masked loads and stores. Same contract as base64_encode.
+// Precondition: cpu_has_avx512vbmi() is true.
+size_t base64_encode_avx512(const uint8_t* in, size_t n, char* out);
+
 // True when the CPU has AVX2, BMI1, BMI2 and POPCNT (the flags *_avx2.cc files
 // are compiled with) and the OS saves the YMM registers. Computed once.
 bool cpu_has_avx2();
 
-// Which encoder base64_encode uses. kAuto (the default) means AVX2 when
-// cpu_has_avx2(), else scalar. Forcing kAvx2 on a CPU without AVX2 makes
-// base64_encode fall back to scalar all the same (it never faults).
-enum class Base64Impl { kAuto, kScalar, kAvx2 };
+// True when the CPU has AVX-512 F, BW and VBMI and the OS saves the ZMM and
+// opmask registers. Computed once.
+bool cpu_has_avx512vbmi();
+
+// Which encoder base64_encode uses. kAuto (the default) means the fastest the
+// CPU supports (AVX-512 VBMI, AVX2, scalar). Forcing an encoder the CPU lacks
+// makes base64_encode fall back to the next one it has (it never faults).
+enum class Base64Impl { kAuto, kScalar, kAvx2, kAvx512 };
 void base64_set_impl_for_testing(Base64Impl impl);
-// The encoder base64_encode uses now: kScalar or kAvx2 (never kAuto).
+// The encoder base64_encode uses now: kScalar, kAvx2 or kAvx512 (never kAuto).
 Base64Impl base64_active_impl();
 
 // Largest number of bytes n base64 characters can decode to (3 * n / 4).
