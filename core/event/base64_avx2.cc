@@ -34,6 +34,16 @@ inline __m256i load_back(const uint8_t* p) {
   return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p - 4));
 }
 
+// load_end: the groups p[0..24) from one 32-byte load of p[-8..24), moved
+// into place by a cross-lane dword permute: lane 0 = p[0..16), lane 1 =
+// p[12..28) minus the 4 bytes past p + 24, which the groups do not use. For
+// the last step, where fewer than 28 bytes remain; needs 8 readable bytes
+// before p. The result is encoded like load_split's.
+inline __m256i load_end(const uint8_t* p) {
+  const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p - 8));
+  return _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(2, 3, 4, 5, 5, 6, 7, 7));
+}
+
 // Encodes 24 bytes placed in v's lanes with their groups at byte offset 0 of
 // each lane (Split) or at 4 in lane 0 and 0 in lane 1 (Back), into 32 chars.
 template <bool Back>
@@ -99,6 +109,22 @@ size_t base64_encode_avx2(const uint8_t* in, size_t n, char* out) {
     store32(o, encode24<true>(load_back(in + i)));
     i += 24;
     o += 32;
+  }
+  // Fewer than 28 bytes left: up to 27 of them in whole groups. Rather than
+  // the scalar loop, finish them with steps whose loads end at or before the
+  // input's end; the last one is aligned to end at the last whole group and
+  // may recompute (identically) groups already written. Needs i >= 24 (so
+  // p - 8 is inside the input), which holds whenever n >= 32. Below 4
+  // groups the scalar loop is quicker than one more step.
+  const size_t whole = n - n % 3;  // i is a multiple of 3
+  if (whole >= 32 && whole - i >= 12) {
+    if (whole - i > 24) {
+      store32(o, encode24<false>(load_end(in + i)));
+    }
+    const size_t last = whole - 24;
+    store32(out + last / 3 * 4, encode24<false>(load_end(in + last)));
+    o = out + whole / 3 * 4;
+    i = whole;
   }
   o += base64_encode_scalar(in + i, n - i, o);
   return static_cast<size_t>(o - out);

@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstring>
 #include <random>
 #include <string>
@@ -163,6 +166,47 @@ TEST(Base64Test, UnalignedInputAndEveryByteValue) {
     ASSERT_EQ(encode_checked(base64_encode_scalar, in), want) << start;
     ASSERT_EQ(encode_checked(base64_encode_avx2, in, start % 5), want) << start;
     ASSERT_EQ(encode_checked(base64_encode_avx512, in, start % 3), want) << start;
+  }
+}
+
+// One readable page between two PROT_NONE pages: a read or write just past
+// either edge of the middle page faults, in any build (no sanitizer needed).
+class FencedPage {
+ public:
+  FencedPage() {
+    page_ = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    void* p = mmap(nullptr, 3 * page_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    EXPECT_NE(p, MAP_FAILED);
+    base_ = static_cast<uint8_t*>(p);
+    EXPECT_EQ(mprotect(base_, page_, PROT_NONE), 0);
+    EXPECT_EQ(mprotect(base_ + 2 * page_, page_, PROT_NONE), 0);
+  }
+  ~FencedPage() { munmap(base_, 3 * page_); }
+  uint8_t* begin() const { return base_ + page_; }
+  uint8_t* end() const { return base_ + 2 * page_; }
+
+ private:
+  size_t page_ = 0;
+  uint8_t* base_ = nullptr;
+};
+
+TEST(Base64Test, NoReadOrWriteOutsideTheBuffers) {
+  ASSERT_TRUE(cpu_has_avx2());
+  ASSERT_TRUE(cpu_has_avx512vbmi());
+  FencedPage in_page, out_page;
+  std::mt19937 rng(3);
+  for (uint8_t* p = in_page.begin(); p != in_page.end(); ++p) *p = static_cast<uint8_t>(rng());
+  for (size_t n = 0; n <= 300; ++n) {
+    // The input flush against the page's start, then against its end; the
+    // output flush against the end of its page.
+    for (const uint8_t* in : {in_page.begin(), in_page.end() - n}) {
+      const std::string want = reference_base64(std::vector<uint8_t>(in, in + n));
+      char* out = reinterpret_cast<char*>(out_page.end()) - want.size();
+      for (EncodeFn fn : {base64_encode_scalar, base64_encode_avx2, base64_encode_avx512}) {
+        ASSERT_EQ(fn(in, n, out), want.size());
+        ASSERT_EQ(std::string(out, want.size()), want) << "n=" << n;
+      }
+    }
   }
 }
 
