@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <thread>
 
 #include "core/engine/core.h"
 #include "core/filter/matcher.h"
@@ -273,12 +274,15 @@ void Core::process_completion(Completion& c, Clock::time_point now) {
 }
 
 void Core::flush_commits(bool sync) {
-  if (!commit_dirty_) return;
+  // Async (the steady state): only positions that moved. Sync (stop, revoke):
+  // every position, retried within a bound, since an async commit that failed
+  // may not have reported back yet and nothing after this would resend it.
+  if (!commit_dirty_ && !sync) return;
   commit_dirty_ = false;
   rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(8);
   uint64_t events = 0;
   for (PartitionState* p : assigned_) {
-    if (p->safe_to < 0 || p->safe_to == p->committed) continue;
+    if (p->safe_to < 0 || (!sync && p->safe_to == p->committed)) continue;
     rd_kafka_topic_partition_list_add(list, s_.topic.c_str(), p->partition)->offset = p->safe_to;
     p->committed = p->safe_to;
     events += p->uncommitted_events;
@@ -286,11 +290,18 @@ void Core::flush_commits(bool sync) {
     publish_position(*p);
   }
   if (list->cnt > 0) {
-    rd_kafka_resp_err_t err = rd_kafka_commit(rk_, list, sync ? 0 : 1);
-    if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+    for (int attempt = 0; attempt < (sync ? 10 : 1); ++attempt) {
+      if (attempt) std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
+      err = rd_kafka_commit(rk_, list, sync ? 0 : 1);
+      if (!err || err == RD_KAFKA_RESP_ERR__NO_OFFSET) break;
       stats_.commit_errors++;
       std::lock_guard<std::mutex> g(stats_.mu);
       stats_.last_error = std::string("commit: ") + rd_kafka_err2str(err);
+    }
+    if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+      for (PartitionState* p : assigned_) p->committed = -1;  // resend with the next commit
+      commit_dirty_ = true;
     } else {
       stats_.committed += events;
     }
