@@ -1,0 +1,38 @@
+// matcher_avx2.cc: the record walker built against simdjson's AVX2
+// ("haswell") On-Demand kernel. core/CMakeLists.txt compiles *_avx2.cc with
+// -mavx2 -mbmi -mbmi2 -mpopcnt; simdjson's kernel also wants PCLMUL and
+// LZCNT, enabled here. Only reached after avx2_engine_supported().
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#pragma GCC target("avx2,bmi,bmi2,popcnt,pclmul,lzcnt")
+// The pragma enables the instructions but GCC does not define the feature
+// macros simdjson reads to pick its built-in kernel; say it ourselves.
+#ifndef __PCLMUL__
+#define __PCLMUL__ 1
+#endif
+#ifndef __LZCNT__
+#define __LZCNT__ 1
+#endif
+#endif
+
+#include <simdjson.h>
+
+#include <cstring>
+
+#if defined(__x86_64__) && !SIMDJSON_CAN_ALWAYS_RUN_HASWELL
+#error "simdjson's AVX2 kernel is not selected in this file"
+#endif
+
+#include "core/filter/matcher_internal.h"
+#include "core/filter/text.h"
+
+namespace sluice::filter::internal {
+namespace {
+namespace od = simdjson::ondemand;
+#include "core/filter/matcher_engine.inc"
+}  // namespace
+
+std::unique_ptr<Engine> make_avx2_engine(const CompiledFilter& f) {
+  return std::make_unique<WalkEngine>(f);
+}
+
+}  // namespace sluice::filter::internal
