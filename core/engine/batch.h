@@ -9,6 +9,7 @@
 #pragma once
 
 #include <librdkafka/rdkafka.h>
+#include <mimalloc.h>
 
 #include <atomic>
 #include <cstdint>
@@ -33,9 +34,14 @@ struct BatchData {
 
   std::shared_ptr<Core> core;
   int32_t partition = -1;
-  std::vector<rd_kafka_message_t*> msgs;  // owned
-  std::vector<sluice_record_t> records;
-  std::vector<sluice_header_t> headers;
+  // Storage comes from mimalloc's explicit API (never the host's malloc
+  // replaced): cheap cross-thread frees, since a batch is usually freed on a
+  // host thread, not the fetch thread that built it.
+  template <typename T>
+  using Vec = std::vector<T, mi_stl_allocator<T>>;
+  Vec<rd_kafka_message_t*> msgs;  // owned
+  Vec<sluice_record_t> records;
+  Vec<sluice_header_t> headers;
   uint64_t event_size = 0;  // exact, computed when formed
   uint64_t payload_bytes = 0;  // keys + values + headers, for back-pressure
   uint32_t flags = 0;    // SLUICE_BATCH_*; written before each enqueue

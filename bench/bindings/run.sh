@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Bindings overhead: records/s through the C API, Python, Go and Rust with a
+# no-op handler (walk the records, ack), batch size 100, on the same topic of
+# the real broker, in one run. Writes bench/results/bindings-overhead-<date>.txt.
+#
+#   bench/bindings/run.sh [RECORDS]       (default 1000000, 100-byte values, 4 partitions)
+# Needs build/ built (with benchmarks) and starts its own broker unless
+# SLUICE_TEST_BOOTSTRAP is set. Targets: Go and Rust >= 0.8x C, Python >= 0.5x.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+records=${1:-1000000}
+out=bench/results/bindings-overhead-$(date +%Y-%m-%d).txt
+if [[ -z ${SLUICE_TEST_BOOTSTRAP:-} ]]; then
+  export SLUICE_KAFKA_DIR=$root/build/kafka-bench
+  trap './scripts/kafka down >/dev/null 2>&1 || true' EXIT
+  SLUICE_TEST_BOOTSTRAP=$(./scripts/kafka up | tail -n 1)
+fi
+bs=$SLUICE_TEST_BOOTSTRAP
+topic=overhead-$(date +%s)
+export SLUICE_LIBRARY=$root/build/lib/libsluice.so.1 PKG_CONFIG_PATH=$root/build/lib/pkgconfig
+
+rate() { grep -oE 'records_per_sec=[0-9.]+' | tail -n 1 | cut -d= -f2; }
+{
+  echo "# bindings overhead, $(date -u +%FT%TZ)"
+  echo "# command: bench/bindings/run.sh $records"
+  echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
+  echo "# topic: $records records, 100 B values, 4 partitions, real Kafka broker on loopback"
+} | tee "$out"
+build/bin/sluice_capi_overhead --bootstrap "$bs" --topic "$topic" --records "$records" --produce >/dev/null
+declare -A r
+for run in 1 2; do  # two rounds; each program consumes with a fresh group
+  r[c$run]=$(build/bin/sluice_capi_overhead --bootstrap "$bs" --topic "$topic" --records "$records" | rate)
+  r[python$run]=$(build/venv-python/bin/python bench/bindings/python_overhead.py --bootstrap "$bs" --topic "$topic" --records "$records" --batch-size 100 | rate)
+  r[go$run]=$( (cd bindings/go && go run ./cmd/sluice-overhead --bootstrap "$bs" --topic "$topic" --records "$records" --batch-size 100) | rate)
+  r[rust$run]=$( (cd bindings/rust && CARGO_TARGET_DIR=$root/build/rust-target cargo run -q --release -p sluice --example overhead -- --bootstrap "$bs" --topic "$topic" --records "$records" --batch-size 100) | rate)
+done
+best() { python3 -c "print(max($1, $2))"; }
+c=$(best "${r[c1]}" "${r[c2]}")
+{
+  printf '%-8s %14s %8s %8s\n' binding records/s ratio target
+  printf '%-8s %14.0f %8s %8s\n' C "$c" 1.00 -
+  for b in go rust python; do
+    v=$(best "${r[${b}1]}" "${r[${b}2]}")
+    t=0.8; [[ $b == python ]] && t=0.5
+    printf '%-8s %14.0f %8.2f %8s\n' "$b" "$v" "$(python3 -c "print($v/$c)")" ">= $t"
+  done
+  echo "# best of two rounds per binding; raw rounds: $(for k in "${!r[@]}"; do printf '%s=%s ' "$k" "${r[$k]}"; done)"
+} | tee -a "$out"
