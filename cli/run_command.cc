@@ -262,6 +262,7 @@ struct Host {
   std::atomic<int64_t> batches_failed{0};
   std::atomic<int64_t> event_bytes{0};
   std::atomic<bool> stdout_broken{false};
+  std::atomic<bool> stopping{false};
 };
 
 const char* const kEnvNames[] = {"SLUICE_TOPIC",       "SLUICE_PARTITION",    "SLUICE_FIRST_OFFSET",
@@ -326,8 +327,10 @@ int32_t handle_batch(void* opaque, const sluice_batch_t* batch) {
       h.term.clear_locked();
       std::fprintf(stderr,
                    "sluice: batch %s-%d offsets %" PRId64 "..%" PRId64
-                   " (attempt %u): command failed: %s; it will be retried\n",
-                   topic, partition, first, last, attempt + 1, r.failure.c_str());
+                   " (attempt %u): command failed: %s; %s\n",
+                   topic, partition, first, last, attempt + 1, r.failure.c_str(),
+                   h.stopping ? "not committed, it will be delivered again"
+                              : "it will be retried");
       return 1;
     }
   } else {
@@ -557,6 +560,7 @@ int sluice_cli_run(int argc, char** argv) {
 
   auto begin_stop = [&](std::string why) {
     stopping = true;
+    host.stopping = true;
     stop_reason = std::move(why);
     stop_begin = Clock::now();
     stopper = std::thread([&] {
