@@ -27,21 +27,26 @@ constexpr size_t base64_encoded_size(size_t n) { return (n + 2) / 3 * 4; }
 
 // Encodes in[0, n) into out, which must hold base64_encoded_size(n) chars;
 // writes exactly that many (no NUL terminator) and returns the count. `in` may
-// be NULL when n == 0. Dispatches to the AVX2 or the scalar encoder.
+// be NULL when n == 0. Dispatches to the AVX-512 VBMI, AVX2 or scalar
+// encoder (see base64_active_impl()); all give identical output.
 size_t base64_encode(const uint8_t* in, size_t n, char* out);
 
 // The portable encoder (any CPU). Same contract as base64_encode.
 size_t base64_encode_scalar(const uint8_t* in, size_t n, char* out);
 
-// The AVX2 encoder: 24 input bytes -> 32 characters per step, the tail (fewer
-// than 28 bytes left) through the scalar encoder. Same contract as
-// base64_encode. Precondition: cpu_has_avx2() is true; calling it on another
-// CPU raises SIGILL.
+// The AVX2 encoder: 24 input bytes -> 32 characters per step; the last whole
+// groups through a step aligned to end at them, the final 1-2 bytes (and
+// inputs under 28 bytes) through the scalar encoder. Never reads outside
+// in[0, n) nor writes outside out[0, base64_encoded_size(n)). Same contract
+// as base64_encode. Precondition: cpu_has_avx2() is true; calling it on
+// another CPU raises SIGILL.
 size_t base64_encode_avx2(const uint8_t* in, size_t n, char* out);
 
-// The AVX-512 VBMI encoder: 48 input bytes -> 64 characters per step, the
-// tail with masked loads and stores. Same contract as base64_encode.
-// Precondition: cpu_has_avx512vbmi() is true.
+// The AVX-512 VBMI encoder: 48 input bytes -> 64 characters per step; the
+// tail through steps aligned to end at the last whole group, or masked loads
+// and stores for inputs under 64 bytes, the final 1-2 bytes scalar. Same
+// bounds and contract as base64_encode_avx2. Precondition:
+// cpu_has_avx512vbmi() is true.
 size_t base64_encode_avx512(const uint8_t* in, size_t n, char* out);
 
 // True when the CPU has AVX2, BMI1, BMI2 and POPCNT (the flags *_avx2.cc files

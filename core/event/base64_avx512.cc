@@ -8,8 +8,10 @@
 // [s1 s0 s2 s1], as the AVX2 encoder does; a multishift (vpmultishiftqb)
 // pulls each output byte's 6-bit field out of its 64-bit lane from an
 // arbitrary bit offset; a second vpermb, which reads only the low 6 bits of
-// each index, maps the fields through the 64-character alphabet. Tails use
-// masked loads and stores (masked-off bytes are neither read nor written).
+// each index, maps the fields through the 64-character alphabet. Inputs under
+// 64 bytes use masked loads and stores (masked-off bytes are neither read nor
+// written); longer ones end with unmasked steps aligned to end at the last
+// whole group.
 //
 // Deliberately includes no standard-library header (see base64_avx2.cc).
 #include <immintrin.h>
