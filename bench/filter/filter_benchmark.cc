@@ -3,9 +3,12 @@
 // (bench/filter/data/, from gen_bench_data.py).
 //
 //   sluice_filter_benchmark [--data DIR] [--seconds S]
+//   sluice_filter_benchmark --verdicts PAIRS.jsonl
 //
 // For 1, 5 and 10 patterns on ~200 B and ~1 KB documents it prints docs/s
 // and how many of the 1000 documents matched (to check both engines agree).
+// --verdicts prints sluice's answer for each (patterns, record) pair of
+// tests/filter/gen_pairs.py: true, false or "error <message>".
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +17,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <simdjson.h>
 
 #include "core/filter/filter.h"
 #include "core/filter/matcher.h"
@@ -47,6 +52,55 @@ std::vector<std::string> lines(const std::string& text) {
   return out;
 }
 
+bool unbase64(std::string_view in, std::string* out) {
+  static const std::string_view abc =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  out->clear();
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : in) {
+    if (c == '=') break;
+    const size_t v = abc.find(c);
+    if (v == std::string_view::npos) return false;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out->push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  return true;
+}
+
+int verdicts(const std::string& file) {
+  simdjson::dom::parser parser;
+  std::string value, key;
+  for (const std::string& line : lines(slurp(file))) {
+    simdjson::dom::element c;
+    if (parser.parse(line).get(c)) {
+      std::printf("error bad input line\n");
+      continue;
+    }
+    const std::string patterns = simdjson::minify(c["p"]);
+    std::shared_ptr<const sluice::filter::Filter> f;
+    if (auto st = sluice::filter::compile(patterns, &f); !st.ok()) {
+      std::printf("error %s\n", st.error().message.c_str());
+      continue;
+    }
+    sluice::filter::Matcher m(f);
+    std::string_view v64, k64;
+    const bool vnull = c["v"].get_string().get(v64) != simdjson::SUCCESS;
+    const bool knull = c["k"].get_string().get(k64) != simdjson::SUCCESS;
+    if (!vnull) unbase64(v64, &value);
+    if (!knull) unbase64(k64, &key);
+    const bool r = m.match(reinterpret_cast<const uint8_t*>(key.data()), knull ? 0 : key.size(),
+                           knull, reinterpret_cast<const uint8_t*>(value.data()),
+                           vnull ? 0 : value.size(), vnull);
+    std::printf("%s\n", r ? "true" : "false");
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -55,6 +109,8 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--data") && i + 1 < argc) {
       dir = argv[++i];
+    } else if (!std::strcmp(argv[i], "--verdicts") && i + 1 < argc) {
+      return verdicts(argv[i + 1]);
     } else if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc) {
       seconds = std::atof(argv[++i]);
     } else {
