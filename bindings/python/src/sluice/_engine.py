@@ -1,0 +1,577 @@
+"""Engine, Batch and Record: pull mode over sluice_engine_* and sluice_batch_*."""
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import enum
+import json
+import threading
+import time
+import weakref
+from ctypes import POINTER, byref, c_int32, c_uint64, c_void_p
+from types import TracebackType
+from typing import (
+    Any,
+    AsyncIterator,
+    Dict,
+    Iterator,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Tuple,
+    Type,
+    Union,
+)
+
+from . import _codes
+from ._errors import Error
+from ._ffi import (
+    HeaderStruct,
+    RecordStruct,
+    check,
+    closed_error,
+    lib,
+    seconds_to_ms,
+    take_error,
+)
+
+ConfigValue = Union[str, bool, int, float, List[Any], Dict[str, Any]]
+
+# Longest single wait inside poll(): between slices Python runs its signal
+# handlers, so Ctrl-C interrupts a poll(None) promptly.
+_POLL_SLICE_MS = 200
+
+_string_at = ctypes.string_at
+
+
+class TimestampType(enum.IntEnum):
+    """A record's timestamp type (SLUICE_TIMESTAMP_*), as in Kafka."""
+
+    NONE = _codes.TIMESTAMP_NONE
+    CREATE_TIME = _codes.TIMESTAMP_CREATE_TIME
+    LOG_APPEND_TIME = _codes.TIMESTAMP_LOG_APPEND_TIME
+
+
+_TS_TYPES: Dict[int, TimestampType] = {int(t): t for t in TimestampType}
+
+
+class Record(NamedTuple):
+    """One Kafka record of a batch. A copy: it stays valid after the batch is
+    closed. ``key``/``value`` are None for a null key / a null value (a
+    tombstone), which is not the same as ``b""``. ``headers`` keep the
+    produced order and duplicates; a header value is None when null. Header
+    names are decoded as UTF-8 (invalid bytes as surrogate escapes)."""
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp: int  # epoch milliseconds; -1 when the broker gave none
+    timestamp_type: TimestampType
+    key: Optional[bytes]
+    value: Optional[bytes]
+    headers: List[Tuple[str, Optional[bytes]]]
+
+
+def _config_text(key: str, value: ConfigValue) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (list, dict)):  # filter.patterns as Python data
+        return json.dumps(value, separators=(",", ":"))
+    raise TypeError(f"config value for {key!r} must be str, bool, int, float, list or dict, "
+                    f"not {type(value).__name__}")
+
+
+def _make_conf(config: Mapping[str, ConfigValue]) -> int:
+    out = c_void_p()
+    check(lib.sluice_conf_new(byref(out)))
+    conf = out.value
+    assert conf
+    try:
+        for key, value in config.items():
+            if not isinstance(key, str):
+                raise TypeError(f"config keys must be str, not {type(key).__name__}")
+            check(lib.sluice_conf_set(conf, key.encode("utf-8"),
+                                      _config_text(key, value).encode("utf-8")))
+    except BaseException:
+        lib.sluice_conf_destroy(conf)
+        raise
+    return conf
+
+
+class _EngineHandle:
+    """Owns the sluice_engine_t*. Calls hold a "use"; close() stops the engine
+    and the last use to end destroys it, so closing from one thread while
+    another is blocked in poll() never frees the engine under that call (and
+    never waits for it, so close() in a signal handler cannot deadlock)."""
+
+    __slots__ = ("ptr", "lock", "users", "closing", "stop_lock", "__weakref__")
+
+    def __init__(self, ptr: int) -> None:
+        self.ptr: Optional[int] = ptr
+        # Re-entrant, so that stop()/close() in a signal handler (which runs on
+        # the main thread, possibly inside one of these sections) cannot deadlock.
+        self.lock = threading.RLock()
+        self.stop_lock = threading.RLock()  # sluice_engine_stop calls one at a time
+        self.users = 0
+        self.closing = False
+
+    def acquire(self) -> int:
+        with self.lock:
+            if self.closing or self.ptr is None:
+                raise closed_error("the engine")
+            self.users += 1
+            return self.ptr
+
+    def release(self) -> None:
+        with self.lock:
+            self.users -= 1
+            ptr = self._take_if_done()
+        if ptr:
+            lib.sluice_engine_destroy(ptr)
+
+    def _take_if_done(self) -> Optional[int]:
+        if self.closing and self.users == 0 and self.ptr is not None:
+            ptr, self.ptr = self.ptr, None
+            return ptr
+        return None
+
+    def stop(self, ptr: int, timeout_ms: int) -> None:
+        with self.stop_lock:
+            check(lib.sluice_engine_stop(ptr, timeout_ms))
+
+    def close(self, timeout_ms: int) -> None:
+        """Stops (swallowing TIMEOUT: unacked batches come again later) and
+        frees once no call is running. Idempotent; also the finalizer."""
+        try:
+            ptr = self.acquire()
+        except _codes.InvalidStateError:
+            return
+        try:
+            self.stop(ptr, timeout_ms)
+        except _codes.SluiceTimeoutError:
+            pass
+        finally:
+            with self.lock:
+                self.closing = True
+                self.users -= 1
+                ptr2 = self._take_if_done()
+            if ptr2:
+                lib.sluice_engine_destroy(ptr2)
+
+
+class Engine:
+    """A running sluice engine in pull mode: it joins the consumer group,
+    subscribes to ``topic`` and hands out batches to ``poll()``.
+
+    ``config`` maps sluice's keys (docs/CONFIGURATION.md) to values; values may
+    be str, bool (``"true"``/``"false"``), int, float, or for
+    ``filter.patterns`` a list/dict (sent as JSON). Keys starting with
+    ``kafka.`` go to librdkafka. Each key is validated when set: an unknown key
+    raises UnknownKeyError, a bad value InvalidValueError (or
+    InvalidPatternError), with ``.key`` naming it.
+
+    Threads: every method may be called from any thread, concurrently
+    (``close()`` included: it frees the engine only after calls in progress
+    return). Several threads may poll the same engine. Use it as a context
+    manager, or call ``close()``; a forgotten engine is closed by its
+    finalizer, at the latest at interpreter exit.
+
+    Push mode (a handler called by sluice's worker threads) is not offered in
+    Python: those calls would come from threads Python does not own and would
+    all contend for the GIL. Poll on your own threads instead.
+    """
+
+    def __init__(self, config: Mapping[str, ConfigValue]) -> None:
+        conf = _make_conf(config)
+        try:
+            out = c_void_p()
+            check(lib.sluice_engine_new(conf, byref(out)))
+        finally:
+            lib.sluice_conf_destroy(conf)
+        assert out.value
+        self._h = _EngineHandle(out.value)
+        self._finalizer = weakref.finalize(self, self._h.close, 10000)
+
+    # -- lifecycle -------------------------------------------------------
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException],
+                 tb: Optional[TracebackType]) -> None:
+        self.close()
+
+    def stop(self, timeout: float = 10.0, *, wait: bool = True) -> None:
+        """Stops the engine: hands out nothing new; batches already out may
+        still be acked or failed for up to ``timeout`` seconds; then every
+        acknowledged offset is committed and the consumer leaves the group.
+        Raises SluiceTimeoutError if batches were still unacknowledged at the
+        deadline (the engine is stopped all the same; those batches were not
+        committed and will be delivered again). A second call does nothing.
+        Pollers (and iteration) end with StoppedError / StopIteration.
+
+        ``wait=False`` returns at once and stops on a helper thread (without
+        raising). Use it where the caller itself still holds a batch to ack,
+        above all in a signal handler: it runs on the thread that is
+        processing the batch, so a waiting stop() would wait for itself until
+        the timeout. ``close()`` waits for such a stop to finish."""
+        ms = seconds_to_ms(timeout)
+        if ms < 0:
+            raise ValueError("stop() needs a finite timeout")
+        ptr = self._h.acquire()
+        if not wait:
+            threading.Thread(target=self._stop_and_release, args=(ptr, ms),
+                             name="sluice-stop", daemon=True).start()
+            return
+        try:
+            self._h.stop(ptr, ms)
+        finally:
+            self._h.release()
+
+    def _stop_and_release(self, ptr: int, ms: int) -> None:
+        try:
+            self._h.stop(ptr, ms)
+        except Error:  # TIMEOUT: unacked batches come again later
+            pass
+        finally:
+            self._h.release()
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Stops the engine (as ``stop(timeout)``, without raising for
+        unacknowledged batches) and frees it. Idempotent. Batches still alive
+        stay readable; acking them raises StoppedError."""
+        ms = seconds_to_ms(timeout)
+        if ms < 0:
+            raise ValueError("close() needs a finite timeout")
+        self._finalizer.detach()
+        self._h.close(ms)
+
+    @property
+    def closed(self) -> bool:
+        return self._h.ptr is None or self._h.closing
+
+    # -- pull ------------------------------------------------------------
+
+    def poll(self, timeout: Optional[float] = None) -> Optional["Batch"]:
+        """Waits up to ``timeout`` seconds (None: until a batch comes; 0: don't
+        wait) for the next batch. Returns a Batch the caller owns, or None when
+        none arrived in time. The GIL is released while waiting. The next batch
+        of the same partition is held back until this one is acked or failed.
+        Raises StoppedError once the engine is stopped."""
+        ms = seconds_to_ms(timeout)
+        ptr = self._h.acquire()
+        try:
+            out = c_void_p()
+            if 0 <= ms <= _POLL_SLICE_MS:
+                err = lib.sluice_engine_poll(ptr, ms, byref(out))
+                if err:
+                    raise take_error(err)
+            else:
+                deadline = None if ms < 0 else time.monotonic() + ms / 1000.0
+                while True:
+                    slice_ms = _POLL_SLICE_MS
+                    if deadline is not None:
+                        left = deadline - time.monotonic()
+                        if left <= 0:
+                            break
+                        slice_ms = min(slice_ms, int(left * 1000) + 1)
+                    err = lib.sluice_engine_poll(ptr, slice_ms, byref(out))
+                    if err:
+                        raise take_error(err)
+                    if out.value:
+                        break
+        finally:
+            self._h.release()
+        return Batch(out.value) if out.value else None
+
+    def __iter__(self) -> Iterator["Batch"]:
+        """Yields batches until the engine is stopped (from another thread, a
+        signal handler or the loop body)."""
+        while True:
+            try:
+                batch = self.poll(None)
+            except (_codes.StoppedError, _codes.InvalidStateError):
+                return
+            if batch is not None:
+                yield batch
+
+    def fileno(self) -> int:
+        """The engine's wake-up file descriptor (Linux eventfd): it becomes
+        readable when a batch may be ready. Then call ``poll(0)`` until it
+        returns None, which also clears it. Owned by the engine: do not read
+        or close it. Raises InvalidStateError where there is no eventfd."""
+        ptr = self._h.acquire()
+        try:
+            fd = c_int32()
+            check(lib.sluice_engine_wakeup_fd(ptr, byref(fd)))
+            return fd.value
+        finally:
+            self._h.release()
+
+    async def batches(self) -> AsyncIterator["Batch"]:
+        """``async for batch in engine.batches():`` on the running asyncio
+        loop, without threads: waits on the wake-up fd (loop.add_reader) and
+        drains with ``poll(0)``. Ends when the engine is stopped. Needs a loop
+        with add_reader (the default selector loop on Linux)."""
+        loop = asyncio.get_running_loop()
+        fd = self.fileno()
+        while True:
+            try:
+                batch = self.poll(0)
+            except (_codes.StoppedError, _codes.InvalidStateError):
+                return
+            if batch is not None:
+                yield batch
+                continue
+            ready = loop.create_future()
+
+            def wake(fut: "asyncio.Future[None]" = ready) -> None:
+                if not fut.done():
+                    fut.set_result(None)
+
+            # Registered only while waiting: the fd is level-triggered and stays
+            # readable until the next poll(), which would spin the loop.
+            loop.add_reader(fd, wake)
+            try:
+                await ready
+            finally:
+                loop.remove_reader(fd)
+
+    def __aiter__(self) -> AsyncIterator["Batch"]:
+        return self.batches()
+
+    # -- observability ---------------------------------------------------
+
+    def stats(self) -> Dict[str, Any]:
+        """The engine's counters (Lambda's metric names: PolledEventCount,
+        OffsetLag, ...) as a dict, from sluice_engine_stats's JSON."""
+        ptr = self._h.acquire()
+        try:
+            out = c_void_p()
+            n = c_uint64()
+            check(lib.sluice_engine_stats(ptr, byref(out), byref(n)))
+        finally:
+            self._h.release()
+        try:
+            text = _string_at(out.value, n.value)
+        finally:
+            lib.sluice_free(out.value)
+        result: Dict[str, Any] = json.loads(text)
+        return result
+
+    def __repr__(self) -> str:
+        return f"<sluice.Engine {'closed' if self.closed else 'open'}>"
+
+
+_RecordArray = POINTER(RecordStruct)
+_HeaderArray = POINTER(HeaderStruct)
+_batch_destroy = lib.sluice_batch_destroy
+
+
+class Batch:
+    """One batch of records of one partition, handed out by ``Engine.poll``.
+
+    Complete it with ``ack()`` (its offsets get committed) or ``fail()`` (the
+    same records come again after a backoff, with ``attempt`` + 1). Then close
+    it (``close()``, a ``with`` block, or just dropping it: the finalizer
+    closes it). A batch closed without ack or fail counts as FAILED: it will be
+    offered again — a ``with`` block does not ack for you.
+
+    Properties read from the batch stay available after ``ack()``; after
+    ``close()`` only values already read (they are cached) remain, everything
+    else raises InvalidStateError. A batch may be passed to and completed on
+    another thread; its methods are safe to call concurrently.
+    """
+
+    __slots__ = ("_ptr", "_lock", "_event", "_records", "_topic", "_partition", "_attempt",
+                 "_flags")
+
+    def __init__(self, ptr: int) -> None:
+        self._ptr: Optional[int] = ptr
+        self._lock = threading.Lock()
+        self._event: Optional[bytes] = None
+        self._records: Optional[List[Record]] = None
+        self._topic: Optional[str] = None
+        self._partition: Optional[int] = None
+        self._attempt: Optional[int] = None
+        self._flags: Optional[int] = None
+
+    def _get(self) -> int:
+        ptr = self._ptr
+        if ptr is None:
+            raise closed_error("the batch")
+        return ptr
+
+    # -- completion --------------------------------------------------------
+
+    def ack(self) -> None:
+        """Marks the batch processed: its offsets (and those of records
+        filtered out before it) get committed. Raises AlreadyCompletedError if
+        acked or failed before, RevokedError if its partition was reassigned
+        meanwhile, StoppedError after the engine stopped (in both cases it will
+        be delivered again)."""
+        with self._lock:
+            err = lib.sluice_batch_ack(self._get())
+        if err:
+            raise take_error(err)
+
+    def fail(self) -> None:
+        """Marks the batch failed: the same records are offered again, in the
+        same order, after ``retry.backoff.ms``. Errors as ``ack()``."""
+        with self._lock:
+            err = lib.sluice_batch_fail(self._get())
+        if err:
+            raise take_error(err)
+
+    def close(self) -> None:
+        """Frees the batch; not acked or failed before, it counts as failed.
+        Idempotent."""
+        with self._lock:
+            ptr, self._ptr = self._ptr, None
+        if ptr:
+            _batch_destroy(ptr)
+
+    def __del__(self, _destroy: Any = _batch_destroy) -> None:
+        ptr = getattr(self, "_ptr", None)
+        if ptr:
+            self._ptr = None
+            _destroy(ptr)
+
+    def __enter__(self) -> "Batch":
+        return self
+
+    def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException],
+                 tb: Optional[TracebackType]) -> None:
+        self.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._ptr is None
+
+    # -- contents -------------------------------------------------------------
+
+    @property
+    def event(self) -> bytes:
+        """The Lambda Kafka event JSON of this batch (docs/EVENT.md), exactly
+        as the C API produces it (encoded on first access, then cached)."""
+        ev = self._event
+        if ev is None:
+            with self._lock:
+                ptr = self._get()
+                data = c_void_p()
+                n = c_uint64()
+                err = lib.sluice_batch_event(ptr, byref(data), byref(n))
+                if err:
+                    raise take_error(err)
+                ev = self._event = _string_at(data.value, n.value) if n.value else b""
+        return ev
+
+    @property
+    def records(self) -> List[Record]:
+        """The records in offset order, as Record copies (cached: the same
+        list on each access)."""
+        recs = self._records
+        if recs is None:
+            with self._lock:
+                recs = self._records = self._read_records(self._get())
+        return recs
+
+    def __len__(self) -> int:
+        """The number of records."""
+        return len(self.records)
+
+    def _read_records(self, ptr: int) -> List[Record]:
+        rp = _RecordArray()
+        count = c_uint64()
+        check(lib.sluice_batch_records(ptr, byref(rp), byref(count)))
+        n = count.value
+        if n == 0:
+            return []
+        topic = self._topic
+        if topic is None:
+            topic = self._topic = lib.sluice_batch_topic(ptr).decode("utf-8", "surrogateescape")
+        hp = _HeaderArray()
+        hcount = c_uint64()
+        check(lib.sluice_batch_headers(ptr, byref(hp), byref(hcount)))
+        headers_all = hp[:hcount.value] if hcount.value else []
+        string_at = _string_at
+        ts_types = _TS_TYPES
+        new = tuple.__new__
+        out: List[Record] = []
+        append = out.append
+        for r in rp[:n]:
+            k = r.key
+            v = r.value
+            hc = r.header_count
+            if hc:
+                hs: List[Tuple[str, Optional[bytes]]] = []
+                for h in headers_all[r.header_first:r.header_first + hc]:
+                    name = string_at(h.name, h.name_len).decode("utf-8", "surrogateescape") \
+                        if h.name_len else ""
+                    hv = h.value
+                    hs.append((name, (string_at(hv, h.value_len) if h.value_len else b"")
+                               if hv else None))
+            else:
+                hs = []
+            tt = r.timestamp_type
+            append(new(Record, (
+                topic, r.partition, r.offset, r.timestamp, ts_types.get(tt, tt),
+                (string_at(k, r.key_len) if r.key_len else b"") if k else None,
+                (string_at(v, r.value_len) if r.value_len else b"") if v else None,
+                hs)))
+        return out
+
+    @property
+    def topic(self) -> str:
+        t = self._topic
+        if t is None:
+            with self._lock:
+                t = self._topic = lib.sluice_batch_topic(self._get()).decode(
+                    "utf-8", "surrogateescape")
+        return t
+
+    @property
+    def partition(self) -> int:
+        p = self._partition
+        if p is None:
+            with self._lock:
+                p = self._partition = int(lib.sluice_batch_partition(self._get()))
+        return p
+
+    @property
+    def attempt(self) -> int:
+        """How many times this batch was offered before (0 on first delivery)."""
+        a = self._attempt
+        if a is None:
+            with self._lock:
+                a = self._attempt = int(lib.sluice_batch_attempt(self._get()))
+        return a
+
+    @property
+    def flags(self) -> int:
+        """SLUICE_BATCH_* bits (sluice.BATCH_OVERSIZED, sluice.BATCH_RETRY)."""
+        f = self._flags
+        if f is None:
+            with self._lock:
+                f = self._flags = int(lib.sluice_batch_flags(self._get()))
+        return f
+
+    @property
+    def oversized(self) -> bool:
+        """One record whose event alone passes ``batch.max.bytes``."""
+        return bool(self.flags & _codes.BATCH_OVERSIZED)
+
+    @property
+    def retry(self) -> bool:
+        """Offered before and failed."""
+        return bool(self.flags & _codes.BATCH_RETRY)
+
+    def __repr__(self) -> str:
+        if self._ptr is None:
+            return "<sluice.Batch closed>"
+        return f"<sluice.Batch {self.topic}-{self.partition} attempt={self.attempt}>"
