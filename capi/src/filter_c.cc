@@ -21,7 +21,7 @@ SLUICE_API sluice_error_t* sluice_filter_new(const char* patterns, uint64_t patt
                                              sluice_filter_t** out) {
   return guard([&]() -> sluice_error_t* {
     if (!out) return invalid_argument("sluice_filter_new: out is NULL");
-    if (!patterns && patterns_len) return invalid_argument("sluice_filter_new: patterns is NULL");
+    if (!patterns) return invalid_argument("sluice_filter_new: patterns is NULL");
     std::shared_ptr<const sluice::filter::Filter> f;
     const std::string_view text(patterns ? patterns : "", static_cast<size_t>(patterns_len));
     if (auto st = sluice::filter::compile(text, &f); !st.ok()) {

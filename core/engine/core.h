@@ -17,6 +17,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -91,7 +92,9 @@ class Core : public std::enable_shared_from_this<Core> {
   Clock::time_point next_deadline(Clock::time_point now) const;
   void on_assign(rd_kafka_topic_partition_list_t* parts);
   void on_revoke(rd_kafka_topic_partition_list_t* parts, bool lost);
+  void resume_lost_positions(rd_kafka_topic_partition_list_t* parts);
   void drain_for_stop();
+  void await_first_assignment(Clock::time_point deadline);
   void withdraw_queued(int32_t partition_or_all);
   void release_partition(PartitionState& p);
   PartitionState* find(int32_t partition);
@@ -124,7 +127,17 @@ class Core : public std::enable_shared_from_this<Core> {
   int64_t outstanding_ = 0;  // batches queued or delivered
   size_t rr_ = 0;            // round-robin start for dispatch fairness
   bool commit_dirty_ = false;
-  bool globally_paused_ = false;
+  int64_t assignments_seen_ = 0;
+  // Cooperative rebalances: from a revoke until the next generation's
+  // assignment the member is rejoining, and librdkafka 2.0 turns a commit
+  // rejected in that window into a lost assignment. Async commits wait.
+  bool rejoining_ = false;
+  bool expect_assign_after_revoke_ = false;
+  Clock::time_point rejoin_since_{};
+  // Acknowledged positions of partitions whose assignment was lost, to resume
+  // from if they come back to this engine (see on_assign).
+  std::map<int32_t, int64_t> lost_positions_;
+  std::vector<int32_t> resumed_;  // scratch for on_assign
   std::vector<rd_kafka_message_t*> msgbuf_;
   std::vector<sluice_header_t> hdr_scratch_;
 

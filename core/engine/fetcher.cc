@@ -278,6 +278,10 @@ void Core::flush_commits(bool sync) {
   // every position, retried within a bound, since an async commit that failed
   // may not have reported back yet and nothing after this would resend it.
   if (!commit_dirty_ && !sync) return;
+  if (!sync && rejoining_) {
+    if (Clock::now() - rejoin_since_ < std::chrono::seconds(30)) return;  // stays dirty
+    rejoining_ = false;  // never saw the new generation: don't hold commits forever
+  }
   commit_dirty_ = false;
   rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(8);
   uint64_t events = 0;
@@ -343,6 +347,15 @@ void Core::apply_backpressure() {
 }
 
 void Core::on_assign(rd_kafka_topic_partition_list_t* parts) {
+  assignments_seen_++;
+  // The first assign after a cooperative revoke is librdkafka's immediate
+  // "assign after revoke" (still rejoining); the next one ends the rebalance.
+  if (expect_assign_after_revoke_) {
+    expect_assign_after_revoke_ = false;
+  } else {
+    rejoining_ = false;
+  }
+  resume_lost_positions(parts);
   if (s_.starting_position == "at_timestamp") {
     // Only partitions without a committed offset start at the timestamp.
     rd_kafka_topic_partition_list_t* c = rd_kafka_topic_partition_list_copy(parts);
@@ -372,6 +385,15 @@ void Core::on_assign(rd_kafka_topic_partition_list_t* parts) {
     parts_[id]->partition = id;
     assigned_.push_back(parts_[id].get());
   }
+  for (int32_t id : resumed_) {
+    for (int i = 0; i < parts->cnt; ++i)
+      if (parts->elems[i].partition == id && parts_[id]) {
+        parts_[id]->safe_to = parts->elems[i].offset;
+        parts_[id]->next_offset = parts->elems[i].offset;
+        commit_dirty_ = true;
+      }
+  }
+  resumed_.clear();
   stats_.assigned = static_cast<int64_t>(assigned_.size());
   rd_kafka_error_t* err = nullptr;
   if (cooperative_) {
@@ -424,7 +446,38 @@ void Core::release_partition(PartitionState& p) {
   stats_.position.erase(p.partition);
 }
 
+// Partitions whose assignment was lost (their last commits may have been
+// rejected) and that come back to this engine resume from what the host
+// acknowledged, when that is ahead of the group's committed offset, and that
+// position is committed; no acknowledged record is delivered twice then.
+void Core::resume_lost_positions(rd_kafka_topic_partition_list_t* parts) {
+  if (lost_positions_.empty()) return;
+  rd_kafka_topic_partition_list_t* c = rd_kafka_topic_partition_list_copy(parts);
+  const bool have_committed = rd_kafka_committed(rk_, c, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR;
+  for (int i = 0; i < parts->cnt; ++i) {
+    auto it = lost_positions_.find(parts->elems[i].partition);
+    if (it == lost_positions_.end()) continue;
+    const int64_t committed = have_committed ? c->elems[i].offset : -1;
+    if (have_committed && it->second > committed) {
+      parts->elems[i].offset = it->second;
+      resumed_.push_back(it->first);
+    }
+    lost_positions_.erase(it);
+  }
+  rd_kafka_topic_partition_list_destroy(c);
+}
+
 void Core::on_revoke(rd_kafka_topic_partition_list_t* parts, bool lost) {
+  if (lost) {
+    for (PartitionState* p : assigned_)
+      for (int i = 0; i < parts->cnt; ++i)
+        if (parts->elems[i].partition == p->partition && p->safe_to >= 0)
+          lost_positions_[p->partition] = p->safe_to;
+  } else if (cooperative_ && state() == State::kRunning) {
+    rejoining_ = true;
+    expect_assign_after_revoke_ = true;
+    rejoin_since_ = Clock::now();
+  }
   // Let batches of the revoked partitions that the host is working on finish
   // (bounded by revoke.timeout.ms), so their offsets are committed before the
   // partitions go to their next owner.
@@ -470,6 +523,24 @@ void Core::on_revoke(rd_kafka_topic_partition_list_t* parts, bool lost) {
   }
 }
 
+// librdkafka 2.0.x (Debian's) with the cooperative-sticky assignor asserts or
+// crashes when a consumer that joined the group is destroyed before its first
+// assignment arrived (upstream issue 4312, fixed in 2.3.0): its assignor state
+// is still NULL. So a stop that comes mid-join first lets the join finish,
+// serving the consumer queue for a bounded time. A consumer that never joined
+// (no member id yet) is not affected.
+void Core::await_first_assignment(Clock::time_point deadline) {
+  if (assignments_seen_ > 0) return;
+  deadline = std::max(deadline, Clock::now() + std::chrono::seconds(10));
+  while (assignments_seen_ == 0 && Clock::now() < deadline) {
+    char* member = rd_kafka_memberid(rk_);
+    const bool joined = member && *member;
+    if (member) rd_kafka_mem_free(rk_, member);
+    if (!joined) return;
+    if (rd_kafka_message_t* m = rd_kafka_consume_queue(cq_, 50)) rd_kafka_message_destroy(m);
+  }
+}
+
 void Core::drain_for_stop() {
   state_.store(State::kDraining, std::memory_order_release);
   withdraw_queued(-1);
@@ -489,6 +560,7 @@ void Core::drain_for_stop() {
     }
   }
   flush_commits(true);
+  await_first_assignment(deadline);
   // Close leaves the group; its revoke callback finds nothing left to wait for.
   rd_kafka_consumer_close(rk_);
   for (PartitionState* p : assigned_) release_partition(*p);
