@@ -1,0 +1,3 @@
+module github.com/sluice-dev/sluice/bindings/go
+
+go 1.22
