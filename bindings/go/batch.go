@@ -1,0 +1,288 @@
+package sluice
+
+/*
+#cgo pkg-config: sluice
+#include "glue.h"
+*/
+import "C"
+
+import (
+	"runtime"
+	"sync"
+	"unsafe"
+)
+
+// TimestampType says what a record's timestamp means (as in Kafka).
+type TimestampType int32
+
+const (
+	TimestampNone          TimestampType = C.SLUICE_TIMESTAMP_NONE
+	TimestampCreateTime    TimestampType = C.SLUICE_TIMESTAMP_CREATE_TIME
+	TimestampLogAppendTime TimestampType = C.SLUICE_TIMESTAMP_LOG_APPEND_TIME
+)
+
+// String returns "CREATE_TIME", "LOG_APPEND_TIME" or "NONE", as in the event.
+func (t TimestampType) String() string {
+	switch t {
+	case TimestampCreateTime:
+		return "CREATE_TIME"
+	case TimestampLogAppendTime:
+		return "LOG_APPEND_TIME"
+	default:
+		return "NONE"
+	}
+}
+
+// Batch flags (Batch.Flags).
+const (
+	// FlagOversized: one record whose event alone passes batch.max.bytes.
+	FlagOversized uint32 = C.SLUICE_BATCH_OVERSIZED
+	// FlagRetry: the batch was offered before and failed.
+	FlagRetry uint32 = C.SLUICE_BATCH_RETRY
+)
+
+// Header is one record header; order and duplicates are kept as produced.
+type Header struct {
+	Key   string
+	Value []byte // nil for a null header value
+}
+
+// Record is one Kafka record of a batch.
+type Record struct {
+	Topic         string
+	Partition     int32
+	Offset        int64
+	Timestamp     int64 // epoch milliseconds; -1 when the broker gave none
+	TimestampType TimestampType
+	Key           []byte // nil for a null key (not the same as empty)
+	Value         []byte // nil for a null value (a tombstone)
+	Headers       []Header
+}
+
+// Batch is one delivery of a batch of records of one partition
+// (sluice_batch_t). Ack or Fail it, then Close it; Close without Ack counts
+// as a failure and the same records come again.
+//
+// A Batch belongs to one goroutine at a time (hand it over through a channel,
+// say). Its methods are serialised by a mutex, so even a misplaced concurrent
+// Close cannot free memory under a running call; but slices from
+// UnsafeEvent and UnsafeRecords point into the batch and must not be used
+// after Close. Records and Event return copies that outlive the batch.
+//
+// Topic, Partition, Attempt, Flags and Len are read once at Poll and stay
+// valid after Close.
+type Batch struct {
+	mu   sync.Mutex
+	ptr  *C.sluice_batch_t
+	info C.gosluice_batch_info_t // filled by the same C call as the poll
+
+	topic     string
+	partition int32
+	attempt   uint32
+	flags     uint32
+	n         int
+}
+
+func (b *Batch) init() {
+	b.topic = C.GoString(b.info.topic)
+	b.partition = int32(b.info.partition)
+	b.attempt = uint32(b.info.attempt)
+	b.flags = uint32(b.info.flags)
+	b.n = int(b.info.record_count)
+	runtime.SetFinalizer(b, (*Batch).Close)
+}
+
+// Topic returns the batch's topic.
+func (b *Batch) Topic() string { return b.topic }
+
+// Partition returns the batch's partition.
+func (b *Batch) Partition() int32 { return b.partition }
+
+// Attempt returns how many times this batch was offered before (0 on the
+// first delivery).
+func (b *Batch) Attempt() uint32 { return b.attempt }
+
+// Flags returns FlagOversized and FlagRetry bits.
+func (b *Batch) Flags() uint32 { return b.flags }
+
+// Len returns the number of records.
+func (b *Batch) Len() int { return b.n }
+
+// Ack marks the batch as processed: its offsets (and those of records the
+// filter dropped before it) get committed. The batch stays readable until
+// Close. Errors: ErrAlreadyCompleted (acked or failed before), ErrRevoked
+// (its partition went to another consumer, which gets it again), ErrStopped
+// (the engine stopped), ErrInvalidState (the batch is closed).
+func (b *Batch) Ack() error { return b.complete(true) }
+
+// Fail marks the batch as failed: the same records come again, in the same
+// order, after the retry backoff. Errors as Ack.
+func (b *Batch) Fail() error { return b.complete(false) }
+
+func (b *Batch) complete(ok bool) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ptr == nil {
+		return errBatchClosed()
+	}
+	var err error
+	if ok {
+		err = takeError(C.sluice_batch_ack(b.ptr))
+	} else {
+		err = takeError(C.sluice_batch_fail(b.ptr))
+	}
+	runtime.KeepAlive(b)
+	return err
+}
+
+// Close frees the batch; one neither acked nor failed counts as failed. Safe
+// to call more than once. A finalizer closes a forgotten batch, late: until
+// then its partition is stuck, so always Close.
+func (b *Batch) Close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ptr == nil {
+		return
+	}
+	C.sluice_batch_destroy(b.ptr)
+	b.ptr = nil
+	b.info = C.gosluice_batch_info_t{}
+	runtime.SetFinalizer(b, nil)
+}
+
+func errBatchClosed() error {
+	return &Error{Code: CodeInvalidState, Message: "the batch is closed", Offset: -1}
+}
+
+// Event returns a copy of the batch's event, the exact Lambda MSK event JSON
+// (docs/EVENT.md). The event is encoded on the first call.
+func (b *Batch) Event() ([]byte, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	v, err := b.eventLocked()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, len(v))
+	copy(out, v)
+	return out, nil
+}
+
+// UnsafeEvent returns the event without copying: the slice points into the
+// batch's C memory and is valid only until Close. Do not write to it.
+func (b *Batch) UnsafeEvent() ([]byte, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.eventLocked()
+}
+
+func (b *Batch) eventLocked() ([]byte, error) {
+	if b.ptr == nil {
+		return nil, errBatchClosed()
+	}
+	var data *C.uint8_t
+	var n C.uint64_t
+	if err := takeError(C.sluice_batch_event(b.ptr, &data, &n)); err != nil {
+		return nil, err
+	}
+	runtime.KeepAlive(b)
+	return unsafe.Slice((*byte)(unsafe.Pointer(data)), int(n)), nil
+}
+
+// Records returns the records in offset order, copied into Go memory (valid
+// after Close). No cgo call: the record and header arrays came with the
+// batch; the bytes are copied into one allocation shared by the batch's
+// records (keys, values and header values are capacity-limited subslices, so
+// appending to one never writes into another).
+func (b *Batch) Records() ([]Record, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.recordsLocked(true)
+}
+
+// UnsafeRecords returns the records without copying any bytes: Key, Value,
+// header keys and values point into the batch's C memory and are valid only
+// until Close (use after Close reads freed memory). Do not write to them.
+func (b *Batch) UnsafeRecords() ([]Record, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.recordsLocked(false)
+}
+
+func cbytes(p *C.uint8_t, n C.uint32_t) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(p)), int(n))
+}
+
+func (b *Batch) recordsLocked(copyBytes bool) ([]Record, error) {
+	if b.ptr == nil {
+		return nil, errBatchClosed()
+	}
+	recs := unsafe.Slice(b.info.records, int(b.info.record_count))
+	hdrs := unsafe.Slice(b.info.headers, int(b.info.header_count))
+
+	var arena, names []byte
+	if copyBytes {
+		size, nameSize := 0, 0
+		for i := range recs {
+			size += int(recs[i].key_len) + int(recs[i].value_len)
+		}
+		for i := range hdrs {
+			size += int(hdrs[i].value_len)
+			nameSize += int(hdrs[i].name_len)
+		}
+		arena = make([]byte, 0, size)
+		names = make([]byte, 0, nameSize)
+	}
+	// take returns the bytes at p (nil stays nil; empty stays non-nil).
+	take := func(p *C.uint8_t, n C.uint32_t) []byte {
+		if p == nil {
+			return nil
+		}
+		if !copyBytes {
+			return cbytes(p, n)
+		}
+		start := len(arena)
+		arena = append(arena, cbytes(p, n)...)
+		return arena[start:len(arena):len(arena)]
+	}
+
+	var headers []Header
+	if len(hdrs) > 0 {
+		headers = make([]Header, len(hdrs))
+		for i := range hdrs {
+			h := &hdrs[i]
+			nb := unsafe.Slice((*byte)(unsafe.Pointer(h.name)), int(h.name_len))
+			if copyBytes {
+				start := len(names)
+				names = append(names, nb...)
+				nb = names[start:]
+			}
+			// names is never handed out as a slice, so a string over it is
+			// immutable; the unsafe variant points into the batch.
+			headers[i].Key = unsafe.String(unsafe.SliceData(nb), len(nb))
+			headers[i].Value = take(h.value, h.value_len)
+		}
+	}
+
+	out := make([]Record, len(recs))
+	for i := range recs {
+		r := &recs[i]
+		first, count := int(r.header_first), int(r.header_count)
+		if first+count > len(headers) {
+			return nil, newError(CodeInternal, "record %d: headers [%d, %d) out of range (%d headers)", i, first, first+count, len(headers))
+		}
+		o := &out[i]
+		o.Topic = b.topic
+		o.Partition = int32(r.partition)
+		o.Offset = int64(r.offset)
+		o.Timestamp = int64(r.timestamp)
+		o.TimestampType = TimestampType(r.timestamp_type)
+		o.Key = take(r.key, r.key_len)
+		o.Value = take(r.value, r.value_len)
+		if count > 0 {
+			o.Headers = headers[first : first+count : first+count]
+		}
+	}
+	runtime.KeepAlive(b)
+	return out, nil
+}
