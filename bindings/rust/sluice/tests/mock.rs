@@ -34,76 +34,81 @@ fn mock_push_panic_comes_back() {
 
 /// Each case of tests/vectors/events.json, produced with its timestamps into
 /// a fresh mock cluster and consumed as one batch: the event bytes must be
-/// exactly the expected ones.
+/// exactly the expected ones. The cases run side by side (one cluster each).
 #[test]
 fn event_vectors_match_byte_for_byte() {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../tests/vectors/events.json");
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    let cases = v["cases"].as_array().unwrap();
+    assert!(cases.len() >= 4);
+    std::thread::scope(|s| {
+        let runs: Vec<_> = cases.iter().map(|c| s.spawn(move || replay_event_vector(c))).collect();
+        let failed: Vec<String> = runs
+            .into_iter()
+            .zip(cases)
+            .filter_map(|(r, c)| r.join().is_err().then(|| c["name"].as_str().unwrap().to_string()))
+            .collect();
+        assert!(failed.is_empty(), "event vectors failed (see the panics above): {failed:?}");
+    });
+}
+
+fn replay_event_vector(c: &serde_json::Value) {
     let b64 = |j: &serde_json::Value| j.as_str().map(b64decode);
-    let mut cases = 0;
-    for c in v["cases"].as_array().unwrap() {
-        let name = c["name"].as_str().unwrap();
-        let topic = c["topic"].as_str().unwrap();
-        let mc = MockCluster::new(1).unwrap();
-        mc.create_topic(topic, 1).unwrap();
-        let mut prod = Producer::new(mc.bootstrap()).unwrap();
-        let recs = c["records"].as_array().unwrap();
-        for r in recs {
-            let key = b64(&r["key_b64"]);
-            let value = b64(&r["value_b64"]);
-            let hs: Vec<(String, Option<Vec<u8>>)> = r["headers"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|h| (h[0].as_str().unwrap().to_string(), b64(&h[1])))
-                .collect();
-            let hrefs: Vec<(&str, Option<&[u8]>)> = hs.iter().map(|(n, v)| (n.as_str(), v.as_deref())).collect();
-            prod.send(
-                topic,
-                &Message {
-                    partition: Some(0),
-                    key: key.as_deref(),
-                    value: value.as_deref(),
-                    headers: &hrefs,
-                    timestamp_ms: r["timestamp"].as_i64().unwrap(),
-                },
-            )
-            .unwrap();
-        }
-        prod.flush(Duration::from_secs(10)).unwrap();
-        drop(prod);
-        let mut s = vec![
-            ("bootstrap.servers", mc.bootstrap().to_string()),
-            ("topic", topic.to_string()),
-            ("group.id", "vectors".to_string()),
-            ("starting.position", "trim_horizon".to_string()),
-            ("batch.window.ms", "2000".to_string()),
-            ("event.source", c["event_source"].as_str().unwrap().to_string()),
-            ("event.bootstrap.servers", c["bootstrap_servers"].as_str().unwrap().to_string()),
-        ];
-        if let Some(arn) = c["arn"].as_str() {
-            s.push(("event.source.arn", arn.to_string()));
-        }
-        {
-            let e = Engine::new(&s).unwrap();
-            let deadline = Instant::now() + Duration::from_secs(30);
-            let b = loop {
-                assert!(Instant::now() < deadline, "{name}: no batch");
-                if let Some(b) = e.poll(Duration::from_millis(200)).unwrap() {
-                    break b;
-                }
-            };
-            assert_eq!(b.records().unwrap().len(), recs.len(), "{name}: all records of a vector fit one batch");
-            let got = b.event().unwrap();
-            let want = c["expected_event"].as_str().unwrap();
-            assert_eq!(std::str::from_utf8(got).unwrap(), want, "{name}");
-            b.ack().unwrap();
-            e.stop(Duration::from_secs(5)).unwrap();
-        }
-        drop(mc);
-        cases += 1;
+    let name = c["name"].as_str().unwrap();
+    let topic = c["topic"].as_str().unwrap();
+    let mc = MockCluster::new(1).unwrap();
+    mc.create_topic(topic, 1).unwrap();
+    let mut prod = Producer::new(mc.bootstrap()).unwrap();
+    let recs = c["records"].as_array().unwrap();
+    for r in recs {
+        let key = b64(&r["key_b64"]);
+        let value = b64(&r["value_b64"]);
+        let hs: Vec<(String, Option<Vec<u8>>)> = r["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| (h[0].as_str().unwrap().to_string(), b64(&h[1])))
+            .collect();
+        let hrefs: Vec<(&str, Option<&[u8]>)> = hs.iter().map(|(n, v)| (n.as_str(), v.as_deref())).collect();
+        let m = Message {
+            partition: Some(0),
+            key: key.as_deref(),
+            value: value.as_deref(),
+            headers: &hrefs,
+            timestamp_ms: r["timestamp"].as_i64().unwrap(),
+        };
+        prod.send(topic, &m).unwrap();
     }
-    assert!(cases >= 4);
+    prod.flush(Duration::from_secs(10)).unwrap();
+    drop(prod);
+    let mut s = vec![
+        ("bootstrap.servers", mc.bootstrap().to_string()),
+        ("topic", topic.to_string()),
+        ("group.id", "vectors".to_string()),
+        ("starting.position", "trim_horizon".to_string()),
+        // One batch: cut when all the case's records are there.
+        ("batch.size", recs.len().to_string()),
+        ("batch.window.ms", "5000".to_string()),
+        ("event.source", c["event_source"].as_str().unwrap().to_string()),
+        ("event.bootstrap.servers", c["bootstrap_servers"].as_str().unwrap().to_string()),
+    ];
+    if let Some(arn) = c["arn"].as_str() {
+        s.push(("event.source.arn", arn.to_string()));
+    }
+    let e = Engine::new(&s).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let b = loop {
+        assert!(Instant::now() < deadline, "{name}: no batch");
+        if let Some(b) = e.poll(Duration::from_millis(200)).unwrap() {
+            break b;
+        }
+    };
+    assert_eq!(b.records().unwrap().len(), recs.len(), "{name}: all records of a vector fit one batch");
+    let got = b.event().unwrap();
+    let want = c["expected_event"].as_str().unwrap();
+    assert_eq!(std::str::from_utf8(got).unwrap(), want, "{name}");
+    b.ack().unwrap();
+    e.stop(Duration::from_secs(5)).unwrap();
 }
 
 /// filter.patterns in an engine: only matching records reach the host; the
