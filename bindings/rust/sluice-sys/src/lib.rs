@@ -19,6 +19,8 @@
 //! that enforces them.
 #![allow(non_camel_case_types)]
 #![allow(clippy::all)]
+// The docs are the C header's: brackets there are C and JSON, not intra-doc links.
+#![allow(rustdoc::broken_intra_doc_links)]
 
 #[allow(unused_imports)]
 use core::ffi::{c_char, c_int, c_void};
