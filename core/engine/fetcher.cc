@@ -365,8 +365,15 @@ void Core::on_assign(rd_kafka_topic_partition_list_t* parts) {
         if (c->elems[i].offset < 0)
           rd_kafka_topic_partition_list_add(times, c->elems[i].topic, c->elems[i].partition)
               ->offset = s_.starting_timestamp;
-      if (times->cnt > 0 &&
-          rd_kafka_offsets_for_times(rk_, times, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      rd_kafka_resp_err_t terr = times->cnt > 0 ? rd_kafka_offsets_for_times(rk_, times, 10000)
+                                                : RD_KAFKA_RESP_ERR_NO_ERROR;
+      if (terr) {
+        // The partitions then start from the earliest offset (at-least-once:
+        // too early rather than too late); the error is reported in stats.
+        stats_.polling_errors++;
+        std::lock_guard<std::mutex> g(stats_.mu);
+        stats_.last_error = std::string("at_timestamp lookup: ") + rd_kafka_err2str(terr);
+      } else if (times->cnt > 0) {
         for (int i = 0; i < times->cnt; ++i)
           for (int j = 0; j < parts->cnt; ++j)
             if (parts->elems[j].partition == times->elems[i].partition)

@@ -4,4 +4,5 @@
 namespace sluice::testing {
 using KafkaBackends = ::testing::Types<KafkaBackend>;
 INSTANTIATE_TYPED_TEST_SUITE_P(Kafka, EngineSuite, KafkaBackends);
+INSTANTIATE_TYPED_TEST_SUITE_P(Kafka, EngineScaleOut, KafkaBackends);
 }  // namespace sluice::testing

@@ -47,14 +47,6 @@ class Faults : public ::testing::Test {
       for (size_t i = 0; i < offs.size(); ++i) EXPECT_EQ(offs[i], static_cast<int64_t>(i));
     }
   }
-  std::string stats(sluice_engine_t* e) {
-    char* s = nullptr;
-    uint64_t len = 0;
-    ErrorPtr err(sluice_engine_stats(e, &s, &len));
-    std::string out(s ? s : "", len);
-    sluice_free(s);
-    return out;
-  }
   sluice_mock_cluster_t* cluster_ = nullptr;
   std::string topic_, group_;
 };

@@ -113,6 +113,22 @@ std::vector<SeenBatch> pull_until(sluice_engine_t* e, size_t records, int timeou
   return seen;
 }
 
+std::string engine_stats(sluice_engine_t* e) {
+  char* s = nullptr;
+  uint64_t len = 0;
+  ErrorPtr err(sluice_engine_stats(e, &s, &len));
+  EXPECT_EQ(err, nullptr) << sluice_error_message(err.get());
+  std::string out(s ? s : "", len);
+  sluice_free(s);
+  return out;
+}
+
+int64_t stat_number(const std::string& stats_json, const std::string& key) {
+  const std::string needle = "\"" + key + "\":";
+  auto i = stats_json.find(needle);
+  return i == std::string::npos ? -1 : std::stoll(stats_json.substr(i + needle.size()));
+}
+
 size_t record_count(const std::vector<SeenBatch>& batches) {
   size_t n = 0;
   for (const auto& b : batches) n += b.offsets.size();

@@ -83,6 +83,10 @@ std::vector<SeenBatch> pull_until(sluice_engine_t* e, size_t records, int timeou
                                   const std::function<bool(const SeenBatch&)>& ack = {},
                                   bool with_event = false);
 
+// The engine's stats JSON, and one top-level number of it (-1 when absent).
+std::string engine_stats(sluice_engine_t* e);
+int64_t stat_number(const std::string& stats_json, const std::string& key);
+
 // Total records over batches.
 size_t record_count(const std::vector<SeenBatch>& batches);
 

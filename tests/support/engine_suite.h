@@ -256,12 +256,8 @@ TYPED_TEST_P(EngineSuite, FilteredRecordsAreCommittedNotDelivered) {
     EXPECT_EQ(offs, (std::vector<int64_t>{0, 5, 10, 15, 20, 25}));
     // Let the fetcher see the trailing filtered stretch, then stop (commits).
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    char* stats = nullptr;
-    uint64_t len = 0;
-    SLUICE_ASSERT_OK(sluice_engine_stats(e.get(), &stats, &len));
-    std::string s(stats, len);
-    sluice_free(stats);
-    EXPECT_NE(s.find("\"FilteredOutEventCount\":44"), std::string::npos) << s;
+    const std::string s = engine_stats(e.get());
+    EXPECT_EQ(stat_number(s, "FilteredOutEventCount"), 44) << s;
     SLUICE_ASSERT_OK(sluice_engine_stop(e.get(), 10000));
   }
   // A restart finds nothing left: every offset, filtered ones included, was committed.
@@ -273,10 +269,39 @@ TYPED_TEST_P(EngineSuite, FilteredRecordsAreCommittedNotDelivered) {
   SLUICE_ASSERT_OK(sluice_engine_stop(e2.get(), 10000));
 }
 
+// Stopping an engine while it is still joining the group is safe (a
+// librdkafka 2.0 bug crashed consumers destroyed before their first
+// assignment; the engine waits that out), and quick.
+TYPED_TEST_P(EngineSuite, StopWhileJoiningIsSafe) {
+  this->backend.create_topic(this->topic, 2);
+  for (int delay_ms : {0, 50, 300, 1000}) {
+    auto e = this->start(this->base());
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    auto t0 = std::chrono::steady_clock::now();
+    SLUICE_ASSERT_OK(sluice_engine_stop(e.get(), 5000));
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(15));
+  }
+}
+
+REGISTER_TYPED_TEST_SUITE_P(EngineSuite, PullDeliversEveryRecordOnceInOrder,
+                            PushKeepsOrderWithConcurrency, FailedBatchIsOfferedAgainInOrder,
+                            RestartResumesAfterLastAck, WindowHoldsBatchUntilItExpires,
+                            EventSizeCut, FilteredRecordsAreCommittedNotDelivered,
+                            StopWhileJoiningIsSafe);
+
+// Group scale-out, back-pressure and at_timestamp run against the real broker
+// only: librdkafka 2.0's mock cluster does not rebalance a group between
+// members (a second member never gets partitions), does not answer
+// offsets-for-times, and its small fetches make the back-pressure run take
+// minutes under the sanitizers.
+template <typename B>
+class EngineScaleOut : public EngineSuite<B> {};
+TYPED_TEST_SUITE_P(EngineScaleOut);
+
 // Scale-out: a second engine joins the group mid-stream; partitions move
 // (cooperative-sticky), in-flight batches of revoked partitions are committed
 // before they go, and every record is delivered once, in order.
-TYPED_TEST_P(EngineSuite, TwoEnginesShareTheGroup) {
+TYPED_TEST_P(EngineScaleOut, TwoEnginesShareTheGroup) {
   this->backend.create_topic(this->topic, 4);
   produce_numbered(this->backend.bootstrap(), this->topic, 4, 400);
   auto settings = this->base({{"batch.size", "10"}});
@@ -325,15 +350,7 @@ TYPED_TEST_P(EngineSuite, TwoEnginesShareTheGroup) {
   done = true;
   ta.join();
   tb.join();
-  auto stats_of = [](sluice_engine_t* e) {
-    char* st = nullptr;
-    uint64_t len = 0;
-    ErrorPtr err(sluice_engine_stats(e, &st, &len));
-    std::string out(st ? st : "", len);
-    sluice_free(st);
-    return out;
-  };
-  SCOPED_TRACE("engine A: " + stats_of(a.get()) + "\nengine B: " + stats_of(b.get()));
+  SCOPED_TRACE("engine A: " + engine_stats(a.get()) + "\nengine B: " + engine_stats(b.get()));
   SLUICE_ASSERT_OK(sluice_engine_stop(a.get(), 10000));
   SLUICE_ASSERT_OK(sluice_engine_stop(b.get(), 10000));
   EXPECT_GT(b_count.load(), 0u) << "the second engine should have taken partitions";
@@ -354,7 +371,7 @@ TYPED_TEST_P(EngineSuite, TwoEnginesShareTheGroup) {
 
 // Back-pressure: with a small in-flight bound and a slow host, fetching
 // pauses (memory stays bounded) and resumes; nothing is lost or reordered.
-TYPED_TEST_P(EngineSuite, BackPressurePausesAndResumes) {
+TYPED_TEST_P(EngineScaleOut, BackPressurePausesAndResumes) {
   this->backend.create_topic(this->topic, 2);
   // 1 KB values in producer batches of 10: Kafka hands out whole batches, so
   // their size is the granularity of the bound.
@@ -384,17 +401,9 @@ TYPED_TEST_P(EngineSuite, BackPressurePausesAndResumes) {
   while (got < 1000 && std::chrono::steady_clock::now() < deadline) {
     sluice_batch_t* b = nullptr;
     SLUICE_ASSERT_OK(sluice_engine_poll(e.get(), 100, &b));
-    char* st = nullptr;
-    uint64_t len = 0;
-    SLUICE_ASSERT_OK(sluice_engine_stats(e.get(), &st, &len));
-    std::string s(st, len);
-    sluice_free(st);
-    auto num = [&](const std::string& k) {
-      auto i = s.find("\"" + k + "\":");
-      return i == std::string::npos ? int64_t{-1} : int64_t{std::stoll(s.substr(i + k.size() + 3))};
-    };
-    max_buffered = std::max(max_buffered, num("BufferedRecords"));
-    paused_seen = std::max(paused_seen, num("PausedPartitions"));
+    const std::string s = engine_stats(e.get());
+    max_buffered = std::max(max_buffered, stat_number(s, "BufferedRecords"));
+    paused_seen = std::max(paused_seen, stat_number(s, "PausedPartitions"));
     if (!b) continue;
     BatchPtr bp(b);
     SeenBatch sb = copy_batch(b, false);
@@ -415,22 +424,8 @@ TYPED_TEST_P(EngineSuite, BackPressurePausesAndResumes) {
   SLUICE_ASSERT_OK(sluice_engine_stop(e.get(), 10000));
 }
 
-// Stopping an engine while it is still joining the group is safe (a
-// librdkafka 2.0 bug crashed consumers destroyed before their first
-// assignment; the engine waits that out), and quick.
-TYPED_TEST_P(EngineSuite, StopWhileJoiningIsSafe) {
-  this->backend.create_topic(this->topic, 2);
-  for (int delay_ms : {0, 50, 300, 1000}) {
-    auto e = this->start(this->base());
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-    auto t0 = std::chrono::steady_clock::now();
-    SLUICE_ASSERT_OK(sluice_engine_stop(e.get(), 5000));
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(15));
-  }
-}
-
 // starting.position=at_timestamp starts at the first record at or after it.
-TYPED_TEST_P(EngineSuite, StartsAtTimestamp) {
+TYPED_TEST_P(EngineScaleOut, StartsAtTimestamp) {
   this->backend.create_topic(this->topic, 1);
   sluice_producer_t* p = nullptr;
   SLUICE_ASSERT_OK(sluice_producer_new(this->backend.bootstrap().c_str(), &p));
@@ -453,11 +448,7 @@ TYPED_TEST_P(EngineSuite, StartsAtTimestamp) {
   SLUICE_ASSERT_OK(sluice_engine_stop(e.get(), 10000));
 }
 
-REGISTER_TYPED_TEST_SUITE_P(EngineSuite, PullDeliversEveryRecordOnceInOrder,
-                            PushKeepsOrderWithConcurrency, FailedBatchIsOfferedAgainInOrder,
-                            RestartResumesAfterLastAck, WindowHoldsBatchUntilItExpires,
-                            EventSizeCut, FilteredRecordsAreCommittedNotDelivered,
-                            TwoEnginesShareTheGroup, BackPressurePausesAndResumes,
-                            StopWhileJoiningIsSafe, StartsAtTimestamp);
+REGISTER_TYPED_TEST_SUITE_P(EngineScaleOut, TwoEnginesShareTheGroup,
+                            BackPressurePausesAndResumes, StartsAtTimestamp);
 
 }  // namespace sluice::testing
