@@ -8,6 +8,7 @@ import "C"
 
 import (
 	"runtime"
+	"strconv"
 	"sync"
 	"unsafe"
 )
@@ -21,15 +22,17 @@ const (
 	TimestampLogAppendTime TimestampType = C.SLUICE_TIMESTAMP_LOG_APPEND_TIME
 )
 
-// String returns "CREATE_TIME", "LOG_APPEND_TIME" or "NONE", as in the event.
+// String returns "CREATE_TIME" or "LOG_APPEND_TIME" (as in the event), or "NONE".
 func (t TimestampType) String() string {
 	switch t {
 	case TimestampCreateTime:
 		return "CREATE_TIME"
 	case TimestampLogAppendTime:
 		return "LOG_APPEND_TIME"
-	default:
+	case TimestampNone:
 		return "NONE"
+	default:
+		return "TimestampType(" + strconv.Itoa(int(t)) + ")"
 	}
 }
 

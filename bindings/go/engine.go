@@ -12,6 +12,7 @@ import (
 	"math"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -58,6 +59,16 @@ func NewEngine(config map[string]string) (*Engine, error) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	// C strings end at the first NUL: a key or value holding one would be
+	// cut short silently, so refuse it.
+	for _, k := range keys {
+		if i := strings.IndexByte(k, 0); i >= 0 {
+			return nil, &Error{Code: CodeInvalidArgument, Message: "a configuration key contains a NUL byte", Key: k[:i], Offset: int64(i)}
+		}
+		if i := strings.IndexByte(config[k], 0); i >= 0 {
+			return nil, &Error{Code: CodeInvalidValue, Message: "the value contains a NUL byte", Key: k, Offset: int64(i)}
+		}
+	}
 	n := len(keys)
 	// The arrays of C strings live in C memory: a Go array holding C
 	// pointers would be fine too, but C memory keeps the rules obvious.
@@ -251,6 +262,9 @@ func errEngineClosed() error {
 // ConfigDefault returns the default value of a configuration key ("" for
 // keys without one), or an *Error matching ErrUnknownKey.
 func ConfigDefault(key string) (string, error) {
+	if i := strings.IndexByte(key, 0); i >= 0 {
+		return "", &Error{Code: CodeInvalidArgument, Message: "the key contains a NUL byte", Key: key[:i], Offset: int64(i)}
+	}
 	ckey := C.CString(key)
 	defer C.free(unsafe.Pointer(ckey))
 	var out *C.char

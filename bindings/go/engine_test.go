@@ -650,3 +650,18 @@ func TestVersion(t *testing.T) {
 		t.Errorf("library %s (%d), header %s (%d)", sluice.Version(), sluice.VersionNumber(), want, sluice.HeaderVersionNumber)
 	}
 }
+
+// A NUL byte would cut a C string short: refused instead of truncated.
+func TestNULBytesRefused(t *testing.T) {
+	_, err := sluice.NewEngine(map[string]string{"batch.size": "10\x00junk"})
+	var se *sluice.Error
+	if !errors.As(err, &se) || se.Code != sluice.CodeInvalidValue || se.Key != "batch.size" || se.Offset != 2 {
+		t.Errorf("NUL in a value: %v", err)
+	}
+	if _, err := sluice.NewEngine(map[string]string{"batch.size\x00x": "10"}); !errors.Is(err, sluice.ErrInvalidArgument) {
+		t.Errorf("NUL in a key: %v", err)
+	}
+	if _, err := sluice.ConfigDefault("batch.size\x00"); !errors.Is(err, sluice.ErrInvalidArgument) {
+		t.Errorf("NUL in ConfigDefault: %v", err)
+	}
+}

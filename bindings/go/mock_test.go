@@ -98,3 +98,12 @@ func TestMockArgumentsAndClose(t *testing.T) {
 		t.Errorf("CreateTopic after Close: %v", err)
 	}
 }
+
+func TestMockNULBytesRefused(t *testing.T) {
+	if err := sluicetest.CreateTopic("127.0.0.1:1", "a\x00b", 1); !errors.Is(err, sluice.ErrInvalidArgument) {
+		t.Errorf("CreateTopic: %v", err)
+	}
+	if _, err := sluicetest.NewProducer("127.0.0.1:1\x00"); !errors.Is(err, sluice.ErrInvalidArgument) {
+		t.Errorf("NewProducer: %v", err)
+	}
+}

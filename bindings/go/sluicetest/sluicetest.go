@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -41,6 +42,15 @@ func takeError(cerr *C.sluice_error_t) error {
 	}
 	C.sluice_error_destroy(cerr)
 	return e
+}
+
+// cstring copies s into C memory (free it), refusing a NUL byte, which
+// would cut the C string short.
+func cstring(what, s string) (*C.char, error) {
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		return nil, &sluice.Error{Code: sluice.CodeInvalidArgument, Message: what + " contains a NUL byte", Offset: int64(i)}
+	}
+	return C.CString(s), nil
 }
 
 func closedError(what string) error {
@@ -84,7 +94,10 @@ func (m *MockCluster) CreateTopic(topic string, partitions int) error {
 	if m.ptr == nil {
 		return closedError("the mock cluster")
 	}
-	ct := C.CString(topic)
+	ct, err := cstring("the topic", topic)
+	if err != nil {
+		return err
+	}
 	defer C.free(unsafe.Pointer(ct))
 	return takeError(C.sluice_mock_topic_create(m.ptr, ct, C.int32_t(partitions)))
 }
@@ -131,9 +144,15 @@ func (m *MockCluster) Close() {
 // 1) through the admin API of the cluster at bootstrap, waiting up to 30 s.
 // An existing topic is not an error.
 func CreateTopic(bootstrap, topic string, partitions int) error {
-	cb := C.CString(bootstrap)
-	ct := C.CString(topic)
+	cb, err := cstring("the bootstrap address", bootstrap)
+	if err != nil {
+		return err
+	}
 	defer C.free(unsafe.Pointer(cb))
+	ct, err := cstring("the topic", topic)
+	if err != nil {
+		return err
+	}
 	defer C.free(unsafe.Pointer(ct))
 	return takeError(C.sluice_topic_create(cb, ct, C.int32_t(partitions), 30000))
 }
@@ -149,7 +168,10 @@ type Producer struct {
 
 // NewProducer connects a producer to bootstrap.
 func NewProducer(bootstrap string) (*Producer, error) {
-	cb := C.CString(bootstrap)
+	cb, err := cstring("the bootstrap address", bootstrap)
+	if err != nil {
+		return nil, err
+	}
 	defer C.free(unsafe.Pointer(cb))
 	var ptr *C.sluice_producer_t
 	if err := takeError(C.sluice_producer_new(cb, &ptr)); err != nil {
@@ -190,7 +212,10 @@ func (p *Producer) Send(topic string, partition int32, key, value []byte, header
 	}
 	ct, ok := p.topics[topic]
 	if !ok {
-		ct = C.CString(topic)
+		var err error
+		if ct, err = cstring("the topic", topic); err != nil {
+			return err
+		}
 		p.topics[topic] = ct
 	}
 	// The header array is Go memory holding pointers to Go memory (names
