@@ -7,6 +7,7 @@ use std::ffi::{c_char, c_void, CStr};
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::{self, NonNull};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use sluice_sys as sys;
@@ -22,6 +23,11 @@ use crate::error::{check, Error, ErrorCode, Result};
 pub struct Engine {
     raw: NonNull<sys::sluice_engine_t>,
     wakeup_fd: Result<i32>,
+    // Serializes stop() calls: sluice.h allows concurrent stops ("Any
+    // thread"), but libsluice 1.0.0 guards its "second call is a no-op" with
+    // a plain bool (core/engine/engine.h `stopped_`), a data race; and waiting
+    // here means a second stop returns only once the engine is stopped.
+    stop_lock: Mutex<()>,
     // Push mode: the handler, freed after the engine (whose workers call it).
     handler: Option<Handler>,
 }
@@ -170,7 +176,7 @@ impl Engine {
         let mut fd = -1;
         // SAFETY: live engine, not shared yet (see the Send/Sync note).
         let wakeup_fd = unsafe { check(sys::sluice_engine_wakeup_fd(raw.as_ptr(), &mut fd)) }.map(|()| fd);
-        Ok(Engine { raw, wakeup_fd, handler })
+        Ok(Engine { raw, wakeup_fd, stop_lock: Mutex::new(()), handler })
     }
 
     /// Waits up to `timeout` for the next batch (`Duration::ZERO`: don't wait;
@@ -200,8 +206,9 @@ impl Engine {
     /// committed, the consumer leaves the group and the threads are joined.
     /// Returns `Timeout` if batches were still unacknowledged at the deadline
     /// (the engine is stopped all the same; those batches will be delivered
-    /// again). A second call does nothing. `InvalidState` from this engine's
-    /// own handler.
+    /// again). A second call does nothing (if another thread is stopping the
+    /// engine, it waits until that stop is done). `InvalidState` from this
+    /// engine's own handler.
     pub fn stop(&self, timeout: Duration) -> Result<()> {
         if self.in_own_handler() {
             return Err(Error::new(
@@ -210,6 +217,7 @@ impl Engine {
                 None,
             ));
         }
+        let _one_at_a_time = self.stop_lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         // SAFETY: live engine; "Any thread".
         unsafe { check(sys::sluice_engine_stop(self.raw.as_ptr(), millis(timeout))) }
     }

@@ -275,3 +275,33 @@ fn batch_outlives_engine() {
     assert!(b.event().is_ok());
     assert_eq!(b.ack().unwrap_err().code(), ErrorCode::Stopped);
 }
+
+/// Two threads stop at once while a batch is out: both wait for the batch to
+/// be acked (stop lets it finish), both succeed, and neither returns before
+/// the engine is stopped.
+#[test]
+fn concurrent_stops_wait_for_the_engine() {
+    let be = Backend::mock();
+    let (topic, group) = be.names("stops", 1);
+    produce_numbered(&be.bootstrap, &topic, 0, 5);
+    let e = Engine::new(be.settings(&topic, &group)).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let held = loop {
+        assert!(Instant::now() < deadline);
+        if let Some(b) = e.poll(Duration::from_millis(100)).unwrap() {
+            break b;
+        }
+    };
+    std::thread::scope(|s| {
+        let stoppers: Vec<_> = (0..2).map(|_| s.spawn(|| (e.stop(Duration::from_secs(10)), Instant::now()))).collect();
+        std::thread::sleep(Duration::from_millis(300));
+        let acked_at = Instant::now();
+        held.ack().expect("a batch handed out before stop may still be acked");
+        for st in stoppers {
+            let (r, at) = st.join().unwrap();
+            r.expect("both stops succeed");
+            assert!(at >= acked_at, "a stop returned before the outstanding batch was acked");
+        }
+    });
+    assert_eq!(e.poll(Duration::ZERO).unwrap_err().code(), ErrorCode::Stopped);
+}
