@@ -24,6 +24,11 @@ if [[ ! -f $root/build/lib/pkgconfig/sluice.pc ]]; then
   echo "0 passed, 1 failed"
   exit 1
 fi
+if ! command -v cargo >/dev/null; then
+  echo "bindings/rust/test.sh: cargo is not installed (https://rustup.rs, or the distribution's cargo)" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 if [[ -z ${SLUICE_TEST_BOOTSTRAP:-} ]]; then
   echo "bindings/rust/test.sh: SLUICE_TEST_BOOTSTRAP is not set: the real-broker tests will fail" >&2
 fi

@@ -111,10 +111,19 @@ where
     }
 }
 
-/// Milliseconds for the C API: rounded up; beyond i32::MAX ms means forever.
+/// Milliseconds for sluice_engine_poll: rounded up; beyond i32::MAX ms means
+/// forever (-1).
 pub(crate) fn millis(d: Duration) -> i32 {
     let ms = d.as_nanos().div_ceil(1_000_000);
     i32::try_from(ms).unwrap_or(-1)
+}
+
+/// Milliseconds for the calls that take no "forever" (stop, flush, topic
+/// creation: the engine treats a negative stop timeout as 0): rounded up,
+/// capped at i32::MAX (24 days).
+pub(crate) fn millis_capped(d: Duration) -> i32 {
+    let ms = d.as_nanos().div_ceil(1_000_000);
+    i32::try_from(ms).unwrap_or(i32::MAX)
 }
 
 impl Engine {
@@ -219,7 +228,7 @@ impl Engine {
         }
         let _one_at_a_time = self.stop_lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         // SAFETY: live engine; "Any thread".
-        unsafe { check(sys::sluice_engine_stop(self.raw.as_ptr(), millis(timeout))) }
+        unsafe { check(sys::sluice_engine_stop(self.raw.as_ptr(), millis_capped(timeout))) }
     }
 
     /// The engine's counters as one JSON object (Lambda's metric names:
@@ -333,4 +342,19 @@ pub fn version() -> &'static str {
 pub fn version_number() -> u32 {
     // SAFETY: no arguments, any thread.
     unsafe { sys::sluice_version_number() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_in_milliseconds() {
+        assert_eq!(millis(Duration::ZERO), 0);
+        assert_eq!(millis(Duration::from_micros(1)), 1, "rounded up, so a short wait still waits");
+        assert_eq!(millis(Duration::from_millis(1500)), 1500);
+        assert_eq!(millis(Duration::MAX), -1, "poll: forever");
+        assert_eq!(millis_capped(Duration::MAX), i32::MAX, "stop has no forever: capped, never -1");
+        assert_eq!(millis_capped(Duration::from_secs(10)), 10_000);
+    }
 }

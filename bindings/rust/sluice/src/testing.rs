@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use sluice_sys as sys;
 
-use crate::engine::millis;
+use crate::engine::millis_capped;
 use crate::error::{check, cstring, Error, ErrorCode, Result};
 
 /// An in-process Kafka cluster (librdkafka's mock) on loopback. Destroy the
@@ -81,7 +81,7 @@ pub fn create_topic(bootstrap: &str, topic: &str, partitions: i32, timeout: Dura
     let b = cstring(bootstrap, "the bootstrap address", None)?;
     let t = cstring(topic, "the topic", None)?;
     // SAFETY: NUL-terminated strings valid for the call.
-    unsafe { check(sys::sluice_topic_create(b.as_ptr(), t.as_ptr(), partitions, millis(timeout))) }
+    unsafe { check(sys::sluice_topic_create(b.as_ptr(), t.as_ptr(), partitions, millis_capped(timeout))) }
 }
 
 /// One record to produce. `Default` is a record with null key and value, no
@@ -160,7 +160,7 @@ impl Producer {
     /// Errors: `Timeout`, or `Kafka` if a delivery failed.
     pub fn flush(&mut self, timeout: Duration) -> Result<()> {
         // SAFETY: live producer, &mut self.
-        unsafe { check(sys::sluice_producer_flush(self.raw.as_ptr(), millis(timeout))) }
+        unsafe { check(sys::sluice_producer_flush(self.raw.as_ptr(), millis_capped(timeout))) }
     }
 }
 
