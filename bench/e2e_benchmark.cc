@@ -4,13 +4,15 @@
 //
 //   sluice_e2e_bench --bootstrap ADDR [--records N] [--value-size B] [--partitions P]
 //                    [--batch-sizes 100,1000] [--repeat R] [--topic T] [--no-produce]
-//                    [--latency-seconds S] [--latency-rate R] [--set KEY=VALUE]...
+//                    [--latency-seconds S] [--latency-rate R] [--modes raw,pull,push,event]
+//                    [--set KEY=VALUE]...
 //
 // Phases, each in a forked child so that peak RSS is per phase and no
 // librdkafka thread crosses a fork:
 //   produce   N records (raw librdkafka producer, CREATE_TIME = produce time)
 //   raw       librdkafka consumer: assign all partitions at the beginning,
-//             rd_kafka_consume_batch_queue, count, nothing else
+//             rd_kafka_consume_queue (wait for one) + rd_kafka_consume_batch_queue
+//             (the rest, no wait), count, nothing else
 //   pull      sluice pull mode: sluice_engine_poll + sluice_batch_ack, no-op
 //   push      sluice push mode: a no-op handler
 //   pull+event  pull mode, sluice_batch_event() on every batch (encode cost)
@@ -59,6 +61,7 @@ struct Options {
   int64_t timeout_s = 600;
   int64_t latency_seconds = 0;
   int64_t latency_rate = 20000;
+  std::string modes = "raw,pull,push,event";  // which backlog phases run
   std::vector<std::pair<std::string, std::string>> kafka;  // --set kafka.x=y, both clients
   std::vector<std::pair<std::string, std::string>> sluice_set;  // other --set keys, sluice only
 };
@@ -92,7 +95,7 @@ std::string fmt_count(double v) {
 // handlers run on several threads).
 class Latency {
  public:
-  static constexpr int64_t kBuckets = 3600 * 1000;  // one hour
+  static constexpr int64_t kBuckets = 600 * 1000;  // ten minutes, 2.4 MB
   Latency() : h_(static_cast<uint32_t*>(std::calloc(kBuckets, sizeof(uint32_t)))) {
     if (!h_) die("out of memory");
   }
@@ -132,6 +135,7 @@ struct Result {
   int64_t p50_ms = -1, p99_ms = -1, max_ms = -1;
   double produce_rate = 0;  // live phase: the rate actually produced
   long maxrss_kb = 0;       // filled in by the parent (wait4)
+  double cpu_s = 0;         // user + system CPU of the phase's process (wait4)
   int64_t expected = 0;     // produce phase: records in the topic
 };
 
@@ -183,6 +187,8 @@ Result in_child(Fn fn) {
     set_error(&r, "the phase's process died (wait status " + std::to_string(status) + ")");
   }
   r.maxrss_kb = ru.ru_maxrss;
+  r.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+            static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   return r;
 }
 
@@ -346,8 +352,14 @@ void phase_raw(const Options& o, int64_t expected, const std::string& group, boo
   m->start = Clock::now();
   while ((expected < 0 || m->records < static_cast<uint64_t>(expected)) && Clock::now() < deadline &&
          !(done_flag && done_flag->load())) {
-    ssize_t n = rd_kafka_consume_batch_queue(q, 200, msgs.data(), msgs.size());
-    if (n <= 0) continue;
+    // Wait for one message, then take what else is there without waiting:
+    // consume_batch_queue alone waits for a full batch or its timeout, which
+    // would add up to that timeout to every record's latency.
+    rd_kafka_message_t* one = rd_kafka_consume_queue(q, 200);
+    if (!one) continue;
+    msgs[0] = one;
+    ssize_t n = rd_kafka_consume_batch_queue(q, 0, msgs.data() + 1, msgs.size() - 1);
+    n = n < 0 ? 1 : n + 1;
     int64_t now = wall_ms();
     uint64_t count = 0, bytes = 0;
     for (ssize_t i = 0; i < n; ++i) {
@@ -474,8 +486,9 @@ void phase_push(const Options& o, int64_t expected, const std::string& group, in
       if (Clock::now() - t0 > std::chrono::seconds(60)) die("live: no assignment after 60 s");
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    std::this_thread::sleep_for(std::chrono::seconds(2));  // let fetches start at the end
     rd_kafka_t* prod = new_producer(o, true);
+    (void)topic_records(prod, o);  // connected before the first timestamp is taken
+    std::this_thread::sleep_for(std::chrono::seconds(2));  // let fetches start at the end
     int64_t n = o.latency_seconds * live_rate;
     r->produce_rate = produce(prod, o, n, live_rate);
     rd_kafka_destroy(prod);
@@ -497,8 +510,9 @@ void phase_raw_live(const Options& o, const std::string& group, Result* r) {
   std::atomic<bool> stop{false};
   Result consumed;
   std::thread consumer([&] { phase_raw(o, -1, group, true, &stop, &m, &consumed); });
-  std::this_thread::sleep_for(std::chrono::seconds(3));  // assign + first fetch at the end
   rd_kafka_t* prod = new_producer(o, true);
+  (void)topic_records(prod, o);  // connected before the first timestamp is taken
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // assign + first fetch at the end
   int64_t n = o.latency_seconds * o.latency_rate;
   r->produce_rate = produce(prod, o, n, o.latency_rate);
   rd_kafka_destroy(prod);
@@ -516,6 +530,13 @@ void phase_raw_live(const Options& o, const std::string& group, Result* r) {
 }
 
 // ---- reporting ------------------------------------------------------------
+
+std::string loadavg() {
+  std::ifstream f("/proc/loadavg");
+  std::string line;
+  std::getline(f, line);
+  return line;
+}
 
 std::string cpu_model() {
   std::ifstream f("/proc/cpuinfo");
@@ -536,8 +557,8 @@ double rate(const Result& r) {
 }
 
 void print_header() {
-  std::printf("%-13s %5s %11s %7s %6s %8s %7s %7s %8s %9s\n", "mode", "batch", "records/s",
-              "MB/s", "x raw", "startup", "p50 ms", "p99 ms", "max ms", "peak RSS");
+  std::printf("%-13s %5s %11s %7s %6s %8s %7s %7s %8s %9s %10s\n", "mode", "batch", "records/s",
+              "MB/s", "x raw", "startup", "p50 ms", "p99 ms", "max ms", "peak RSS", "CPU ns/rec");
 }
 
 void print_row(const Row& row, double raw_rate) {
@@ -549,10 +570,13 @@ void print_row(const Row& row, double raw_rate) {
   }
   double rr = rate(r);
   double mbs = r.span_s > 0 ? static_cast<double>(r.bytes) / r.span_s / 1e6 : 0;
-  std::printf("%-13s %5s %11s %7.1f %6.2f %6.2f s %7" PRId64 " %7" PRId64 " %8" PRId64 " %6.1f MB",
+  char ratio[16] = "-";
+  if (raw_rate > 0) std::snprintf(ratio, sizeof ratio, "%.2f", rr / raw_rate);
+  std::printf("%-13s %5s %11s %7.1f %6s %6.2f s %7" PRId64 " %7" PRId64 " %8" PRId64 " %6.1f MB",
               row.mode.c_str(), row.batch ? std::to_string(row.batch).c_str() : "-",
-              fmt_count(rr).c_str(), mbs, raw_rate > 0 ? rr / raw_rate : 0.0, r.startup_s, r.p50_ms,
+              fmt_count(rr).c_str(), mbs, ratio, r.startup_s, r.p50_ms,
               r.p99_ms, r.max_ms, static_cast<double>(r.maxrss_kb) / 1024);
+  std::printf(" %10.0f", r.records ? r.cpu_s * 1e9 / static_cast<double>(r.records) : 0.0);
   if (r.event_bytes)
     std::printf("   events %.1f MB/s", static_cast<double>(r.event_bytes) / r.span_s / 1e6);
   std::printf("\n");
@@ -587,7 +611,7 @@ void usage() {
                "usage: sluice_e2e_bench --bootstrap ADDR [--records N] [--value-size B]\n"
                "         [--key-size B] [--partitions P] [--batch-sizes 100,1000] [--repeat R]\n"
                "         [--topic T] [--no-produce] [--timeout-s S] [--latency-seconds S]\n"
-               "         [--latency-rate R] [--set KEY=VALUE]...\n"
+               "         [--latency-rate R] [--modes raw,pull,push,event] [--set KEY=VALUE]...\n"
                "--set kafka.X=Y goes to every client (raw and sluice); other keys to sluice only.\n");
   std::exit(2);
 }
@@ -616,6 +640,7 @@ int main(int argc, char** argv) {
     else if (a == "--timeout-s") o.timeout_s = std::atoll(val().c_str());
     else if (a == "--latency-seconds") o.latency_seconds = std::atoll(val().c_str());
     else if (a == "--latency-rate") o.latency_rate = std::atoll(val().c_str());
+    else if (a == "--modes") o.modes = val();
     else if (a == "--set") {
       std::string kv = val();
       size_t eq = kv.find('=');
@@ -639,6 +664,8 @@ int main(int argc, char** argv) {
   std::printf("command:  %s\n", cmdline.c_str());
   std::printf("date:     %s\n", date);
   std::printf("cpu:      %s x %ld online\n", cpu_model().c_str(), sysconf(_SC_NPROCESSORS_ONLN));
+  std::printf("load:     %s (/proc/loadavg; the broker and other work share the CPUs)\n",
+              loadavg().c_str());
   std::printf("versions: sluice %s, librdkafka %s\n", sluice_version_string(), rd_kafka_version_str());
   std::printf("topic:    %s (%d partitions) at %s\n", o.topic.c_str(), o.partitions, o.bootstrap.c_str());
   std::printf("records:  %s x (%lld B key + %lld B value)\n", fmt_count(static_cast<double>(o.records)).c_str(),
@@ -655,30 +682,39 @@ int main(int argc, char** argv) {
               o.repeat > 1 ? (", best of " + std::to_string(o.repeat) + " runs per row").c_str() : "");
   std::fflush(stdout);
 
+  auto want = [&](const char* mode) { return ("," + o.modes + ",").find(std::string(",") + mode + ",") != std::string::npos; };
   print_header();
-  std::vector<Row> rows;
-  Row raw{"raw", 0, best_of(o.repeat, [&](int i, Result* r) {
-            Meter m;
-            phase_raw(o, expected, "e2e-raw-" + run_id + "-" + std::to_string(i), false, nullptr, &m, r);
-          })};
-  print_row(raw, rate(raw.r));
-  const double raw_rate = raw.r.ok ? rate(raw.r) : 0;
+  double raw_rate = 0;
+  if (want("raw")) {
+    Row raw{"raw", 0, best_of(o.repeat, [&](int i, Result* r) {
+              Meter m;
+              phase_raw(o, expected, "e2e-raw-" + run_id + "-" + std::to_string(i), false, nullptr, &m, r);
+            })};
+    print_row(raw, rate(raw.r));
+    raw_rate = raw.r.ok ? rate(raw.r) : 0;
+  }
   for (int bs : o.batch_sizes) {
+    if (want("pull")) {
     Row pull{"sluice pull", bs, best_of(o.repeat, [&](int i, Result* r) {
                phase_pull(o, expected, "e2e-pull-" + run_id + "-" + std::to_string(bs) + "-" + std::to_string(i),
                           bs, false, r);
              })};
     print_row(pull, raw_rate);
+    }
+    if (want("push")) {
     Row push{"sluice push", bs, best_of(o.repeat, [&](int i, Result* r) {
                phase_push(o, expected, "e2e-push-" + run_id + "-" + std::to_string(bs) + "-" + std::to_string(i),
                           bs, 0, r);
              })};
     print_row(push, raw_rate);
+    }
+    if (want("event")) {
     Row ev{"pull+event", bs, best_of(o.repeat, [&](int i, Result* r) {
              phase_pull(o, expected, "e2e-event-" + run_id + "-" + std::to_string(bs) + "-" + std::to_string(i),
                         bs, true, r);
            })};
     print_row(ev, raw_rate);
+    }
   }
 
   if (o.latency_seconds > 0) {
@@ -704,6 +740,10 @@ int main(int argc, char** argv) {
       "filled before consuming, so these are mostly the time the records waited in the topic\n"
       "(they grow with the run's length), not sluice's latency; the live rows, produced while\n"
       "consuming, are the meaningful latency numbers.\n"
-      "peak RSS: ru_maxrss of the phase's own forked process.\n");
+      "peak RSS: ru_maxrss of the phase's own forked process.\n"
+      "CPU ns/rec: user + system CPU time of that process (all its threads, librdkafka's\n"
+      "included, startup included) per record; less sensitive than records/s to other load on\n"
+      "the machine, but it does not count the broker's work (e.g. serving offset commits).\n");
+  std::printf("load:     %s (at the end; /proc/loadavg)\n", loadavg().c_str());
   return 0;
 }
