@@ -665,3 +665,47 @@ func TestNULBytesRefused(t *testing.T) {
 		t.Errorf("NUL in ConfigDefault: %v", err)
 	}
 }
+
+// A second engine joins the group while the first holds a batch of each
+// partition: one partition moves, the held batch of it is abandoned after
+// revoke.timeout.ms (its Ack says ErrRevoked) and the new owner gets the
+// same records.
+func TestRevokedAck(t *testing.T) {
+	t.Parallel()
+	bothBackends(t, func(t *testing.T, bk backend) {
+		topic := newTopic(t, bk, 2)
+		produceNumbered(t, bk.bootstrap, topic, 0, 0, 3)
+		produceNumbered(t, bk.bootstrap, topic, 1, 0, 3)
+		group := uniq("revoke")
+		cfg := conf(bk.bootstrap, topic, group, "batch.size", "3", "batch.window.ms", "2000", "revoke.timeout.ms", "200")
+		a := newEngine(t, cfg)
+		held := map[int32]*sluice.Batch{}
+		for len(held) < 2 {
+			b := pollOne(t, a, 30*time.Second)
+			held[b.Partition()] = b
+		}
+		bEngine := newEngine(t, cfg)
+		moved := pollOne(t, bEngine, 60*time.Second)
+		defer moved.Close()
+		recs, err := moved.Records()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != 3 || recs[0].Offset != 0 {
+			t.Errorf("the new owner got %d records from offset %d", len(recs), recs[0].Offset)
+		}
+		for p, b := range held {
+			err := b.Ack()
+			switch {
+			case p == moved.Partition() && !errors.Is(err, sluice.ErrRevoked):
+				t.Errorf("Ack of the moved partition %d: %v, want ErrRevoked", p, err)
+			case p != moved.Partition() && err != nil:
+				t.Errorf("Ack of the kept partition %d: %v", p, err)
+			}
+			b.Close()
+		}
+		if err := moved.Ack(); err != nil {
+			t.Errorf("the new owner's Ack: %v", err)
+		}
+	})
+}
