@@ -7,6 +7,10 @@
 
 #include <cstring>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#endif
+
 #include "core/filter/matcher_internal.h"
 #include "core/filter/pattern.h"
 #include "core/filter/text.h"
@@ -161,9 +165,13 @@ bool avx2_engine_supported() {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
   static const bool ok = [] {
     __builtin_cpu_init();
+    // LZCNT (AMD's "ABM" bit) by cpuid: clang's __builtin_cpu_supports knows
+    // neither "abm" nor "lzcnt".
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    const bool lzcnt = __get_cpuid(0x80000001u, &a, &b, &c, &d) && (c & (1u << 5)) != 0;
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
            __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("pclmul") &&
-           __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("abm");
+           __builtin_cpu_supports("popcnt") && lzcnt;
   }();
   return ok;
 #else
