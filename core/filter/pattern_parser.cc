@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <utility>
 
 #include "core/filter/filter.h"
@@ -13,18 +14,21 @@ namespace {
 
 using Path = std::vector<std::string>;
 
-// One alternative while compiling: field path -> condition. A later write to
-// the same path replaces the earlier one, as event-ruler does.
+// One alternative while compiling: field path (an index into
+// Compiler::paths_) -> condition. A later write to the same path replaces the
+// earlier one, as event-ruler does. Paths are interned so that "$or"
+// expansions (up to kMaxAlternatives copies of every field) copy and compare
+// integers, not lists of strings.
 struct Alt {
-  std::vector<std::pair<Path, uint32_t>> fields;
-  void put(const Path& p, uint32_t cond) {
+  std::vector<std::pair<uint32_t, uint32_t>> fields;
+  void put(uint32_t path, uint32_t cond) {
     for (auto& f : fields) {
-      if (f.first == p) {
+      if (f.first == path) {
         f.second = cond;
         return;
       }
     }
-    fields.emplace_back(p, cond);
+    fields.emplace_back(path, cond);
   }
 };
 
@@ -215,8 +219,9 @@ class Compiler {
         uint32_t cond = 0;
         if (auto st = condition(d, m.value, mp, &cond); !st.ok()) return st;
         path.push_back(m.key);
-        for (auto& a : *alts) a.put(path, cond);
+        const uint32_t pid = intern(path);
         path.pop_back();
+        for (auto& a : *alts) a.put(pid, cond);
       } else {
         return fail(val.offset, mp,
                     "\"" + m.key + "\" must be an object or an array of values (a leaf is always "
@@ -224,6 +229,12 @@ class Compiler {
       }
     }
     return {};
+  }
+
+  uint32_t intern(const Path& p) {
+    auto [it, added] = path_ids_.emplace(p, static_cast<uint32_t>(paths_.size()));
+    if (added) paths_.push_back(p);
+    return it->second;
   }
 
   Status number_operand(const JsonValue& v, const std::string& p, double* out) {
@@ -524,10 +535,16 @@ class Compiler {
     std::vector<int64_t> renum(conditions_.size(), -1);
     std::vector<std::vector<uint32_t>> users(conditions_.size());
     std::vector<uint32_t> cond_node(conditions_.size(), 0);
+    std::vector<uint32_t> path_node(paths_.size(), UINT32_MAX);
     for (uint32_t ai = 0; ai < alts_.size(); ++ai) {
-      for (const auto& [path, cond] : alts_[ai].fields) {
+      for (const auto& [pid, cond] : alts_[ai].fields) {
+        if (path_node[pid] != UINT32_MAX) {
+          users[cond].push_back(ai);
+          cond_node[cond] = path_node[pid];
+          continue;
+        }
         uint32_t n = 0;
-        for (const auto& seg : path) {
+        for (const auto& seg : paths_[pid]) {
           uint32_t next = UINT32_MAX;
           for (const auto& ch : f->nodes[n].children) {
             if (ch.key == seg) next = ch.node;
@@ -541,6 +558,7 @@ class Compiler {
           }
           n = next;
         }
+        path_node[pid] = n;
         users[cond].push_back(ai);
         cond_node[cond] = n;
       }
@@ -603,6 +621,8 @@ class Compiler {
   std::vector<std::unique_ptr<JsonDoc>> docs_;  // keeps string patterns' trees alive
   std::vector<Condition> conditions_;
   std::vector<Alt> alts_;
+  std::map<Path, uint32_t> path_ids_;
+  std::vector<Path> paths_;  // by id
   size_t patterns_ = 0;
 };
 
