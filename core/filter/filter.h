@@ -28,6 +28,9 @@ inline constexpr size_t kMaxPatterns = 10;
 inline constexpr size_t kMaxPatternBytes = 4096;
 inline constexpr int kMaxPatternDepth = 64;
 inline constexpr size_t kMaxAlternatives = 1024;  // after expanding "$or"
+// A record nested deeper than this (arrays and objects) is not JSON: it is
+// matched as a plain string, as event-ruler does (Jackson's nesting limit).
+inline constexpr size_t kMaxRecordDepth = 1000;
 
 class Filter {
  public:

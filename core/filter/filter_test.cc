@@ -533,6 +533,113 @@ TEST(FilterMatcher, ManyAlternatives) {
   EXPECT_TRUE(t.value(R"({"g0":{"c":3},"g1":{"c":3},"g2":{"c":3},"g3":{"c":3}})"));
 }
 
+// ---------------------------------------------------------------- bounded work
+// Huge or deeply nested records and patterns must finish (in time and memory
+// proportional to their size); the bound is CTest's timeout, not an assertion.
+
+TEST(FilterLimits, OneMegabyteValues) {
+  Tester t(R"([{"value":{"z":["yes"],"n":[{"numeric":[">",1]}]}}])");
+  std::string obj = "{";
+  for (int i = 0; obj.size() < (1 << 20); ++i) {
+    obj += "\"f" + std::to_string(i) + "\":[\"" + std::string(40, 'x') + "\",1.5e3,{\"q\":null}],";
+  }
+  EXPECT_FALSE(t.value(obj + "\"z\":\"yes\"}"));  // n is missing
+  EXPECT_TRUE(t.value(obj + "\"z\":\"yes\",\"n\":2}"));
+  EXPECT_TRUE(t.value(R"({"z":"yes","n":2,)" + obj.substr(1) + "\"e\":0}"));
+  EXPECT_FALSE(t.value(R"({"z":"yes","n":2,)" + obj.substr(1) + "\"e\":0"));  // unterminated
+  const std::string str = "\"" + std::string(1 << 20, 's') + "\"";
+  EXPECT_FALSE(t.value(str));
+  Tester plain(R"([{"value":[{"suffix":"ss"}]}])");
+  EXPECT_TRUE(plain.value(str));
+  EXPECT_TRUE(plain.value(std::string(1 << 20, 's')));
+  std::string escapes = "\"";
+  for (int i = 0; i < (1 << 17); ++i) escapes += "\\u00e9\\n";
+  EXPECT_FALSE(plain.value(escapes + "\""));
+  EXPECT_TRUE(plain.value(escapes + "ss\""));
+}
+
+TEST(FilterLimits, HundredThousandNestingLevels) {
+  // Deeper than kMaxRecordDepth (1000) is not JSON: a plain string.
+  constexpr int kDepth = 100000;
+  Tester t(R"([{"value":{"b":[1]}},{"value":{"a":{"a":{"a":[{"exists":true}]}}}}])");
+  const std::string arrays = std::string(kDepth, '[') + std::string(kDepth, ']');
+  std::string objects;
+  for (int i = 0; i < kDepth; ++i) objects += R"({"a":)";
+  objects += "1" + std::string(kDepth, '}');
+  EXPECT_FALSE(t.value(R"({"b":1,"c":)" + arrays + "}"));
+  EXPECT_FALSE(t.value(R"({"c":)" + objects + R"(,"b":1})"));
+  EXPECT_FALSE(t.value(R"({"b":2,"c":)" + arrays + "}"));
+  EXPECT_FALSE(t.value(objects));
+  EXPECT_FALSE(t.value(arrays));
+  EXPECT_FALSE(t.value(R"({"b":1,"c":)" + arrays.substr(1) + "}"));
+  Tester plain(R"([{"value":[{"prefix":"[[[["}]},{"value":[{"suffix":"}}}}"}]}])");
+  EXPECT_TRUE(plain.value(arrays));
+  EXPECT_TRUE(plain.value(objects));
+  EXPECT_TRUE(plain.value(std::string(kDepth, '[')));
+  Tester leaf(R"([{"value":[7]},{"value":{"a":[{"exists":false}]}}])");
+  EXPECT_FALSE(leaf.value(std::string(kDepth, '[') + "1,7" + std::string(kDepth, ']')));
+  Tester nested(R"([{"value":{"a":{"a":{"a":[7]}}}}])");
+  std::string deep_a;
+  for (int i = 0; i < 3; ++i) deep_a += R"({"a":)";
+  deep_a += std::string(kDepth, '[') + "7" + std::string(kDepth, ']') + "}}}";
+  EXPECT_FALSE(nested.value(deep_a));
+
+  // The limit itself: 1000 levels are JSON, 1001 are not.
+  auto wrap = [](size_t levels, std::string_view inner) {
+    // {"b":1,"c": + (levels - 1) arrays + inner + }
+    return R"({"b":1,"c":)" + std::string(levels - 1, '[') + std::string(inner) +
+           std::string(levels - 1, ']') + "}";
+  };
+  EXPECT_TRUE(t.value(wrap(kMaxRecordDepth, "0")));
+  EXPECT_FALSE(t.value(wrap(kMaxRecordDepth + 1, "0")));
+  EXPECT_TRUE(t.value(wrap(kMaxRecordDepth - 1, "{}")));
+  EXPECT_FALSE(t.value(wrap(kMaxRecordDepth, "{}")));
+  EXPECT_TRUE(leaf.value(std::string(kMaxRecordDepth, '[') + "1,7" + std::string(kMaxRecordDepth, ']')));
+  EXPECT_FALSE(leaf.value(std::string(kMaxRecordDepth + 1, '[') + "7" + std::string(kMaxRecordDepth + 1, ']')));
+}
+
+TEST(FilterLimits, TenLargeOrPatterns) {
+  // 10 patterns of 4096 bytes, each one "$or" of 100 branches (1000
+  // alternatives in all, near the 1024 limit), matched on big records.
+  std::string patterns = "[";
+  for (int p = 0; p < 10; ++p) {
+    std::string one = R"({"value":{"$or":[)";
+    for (int b = 0; b < 100; ++b) {
+      if (b) one += ",";
+      one += "{\"k" + std::to_string(b % 7) + "\":[\"p" + std::to_string(p) + "b" +
+             std::to_string(b) + "\"]}";
+    }
+    one += "]";
+    one += R"(,"pad":[{"anything-but":[")";
+    const size_t room = 4096 - one.size() - std::string(R"("]}]}})").size();
+    one += std::string(room, 'x') + R"("]}]}})";
+    EXPECT_EQ(one.size(), 4096u);
+    patterns += (p ? "," : "") + one;
+  }
+  patterns += "]";
+  Tester t(patterns);
+  EXPECT_TRUE(t.value(R"({"k3":"p9b94","pad":"y"})"));
+  EXPECT_FALSE(t.value(R"({"k3":"p9b94"})"));  // anything-but needs a value
+  EXPECT_FALSE(t.value(R"({"k4":"p9b94","pad":"y"})"));
+  std::string big = "{";
+  for (int i = 0; i < 20000; ++i) big += "\"k" + std::to_string(i % 7) + "\":\"q5b" + std::to_string(i % 99) + "\",";
+  EXPECT_FALSE(t.value(big + "\"pad\":\"y\"}"));  // duplicates: the first k<n> counts
+  EXPECT_TRUE(t.value("{\"k1\":\"p5b99\"," + big.substr(1) + "\"pad\":\"y\"}"));
+
+  // The worst $or shape that compiles: 1024 alternatives from ten nested
+  // pairs, then as many fields as fit, each added to every alternative.
+  std::string worst = R"([{"value":{)";
+  for (int i = 0; i < 10; ++i) worst += "\"$or\":[{\"o" + std::to_string(i) + "\":[1]},{\"o" + std::to_string(i) + "\":[2]}],";
+  for (int i = 0; worst.size() < 4000; ++i) worst += "\"f" + std::to_string(i) + "\":[" + std::to_string(i) + "],";
+  worst += R"("z":[0]}}])";
+  Tester w(worst);
+  EXPECT_FALSE(w.value(R"({"o0":1,"z":0})"));
+  std::string all = "{";
+  for (int i = 0; i < 10; ++i) all += "\"o" + std::to_string(i) + "\":2,";
+  for (int i = 0; i < 400; ++i) all += "\"f" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  EXPECT_TRUE(w.value(all + "\"z\":0}"));
+}
+
 // ---------------------------------------------------------------- pattern errors
 
 TEST(FilterErrors, Structure) {

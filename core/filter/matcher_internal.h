@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/filter/filter.h"
 #include "core/filter/pattern.h"
 
 namespace sluice::filter::internal {
