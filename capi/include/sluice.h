@@ -93,6 +93,8 @@ SLUICE_API sluice_code_t sluice_error_code(const sluice_error_t *error);
 /** The code's symbolic name, e.g. "SLUICE_ERR_UNKNOWN_KEY"; static storage;
  *  "SLUICE_ERR_UNKNOWN" for numbers not listed above. Any thread. */
 SLUICE_API const char *sluice_code_name(sluice_code_t code);
+/* The accessors below read an error that no one modifies: any thread. */
+
 /** A human-readable message; owned by the error. "" for NULL. */
 SLUICE_API const char *sluice_error_message(const sluice_error_t *error);
 /** 1 if retrying the same call later may succeed, else 0. */
@@ -129,7 +131,8 @@ SLUICE_API void sluice_conf_destroy(sluice_conf_t *conf);
 SLUICE_API sluice_error_t *sluice_conf_set(sluice_conf_t *conf, const char *key,
                                            const char *value);
 /** Copies the current value of key (default included) as a NUL-terminated
- *  string into *out; the caller frees it with sluice_free(). */
+ *  string into *out; the caller frees it with sluice_free(). Safe concurrently
+ *  with other sluice_conf_get calls, not with sluice_conf_set on the same conf. */
 SLUICE_API sluice_error_t *sluice_conf_get(const sluice_conf_t *conf, const char *key,
                                            char **out);
 
@@ -160,18 +163,22 @@ SLUICE_API sluice_error_t *sluice_conf_set_handler(sluice_conf_t *conf, sluice_h
 SLUICE_API sluice_error_t *sluice_engine_new(const sluice_conf_t *conf, sluice_engine_t **out);
 
 /** Stops the engine: no new batches are handed out; batches already handed out
- *  may still be acked or failed until timeout_ms passes; then every
+ *  may still be acked or failed until timeout_ms passes (negative: no limit);
+ *  then every
  *  acknowledged offset is committed (synchronously), the consumer leaves the
  *  group and the worker threads are joined. Batches not yet acknowledged are
  *  not committed and will be delivered again (to this group) later. Returns
  *  SLUICE_ERR_TIMEOUT if batches were still outstanding at the deadline (the
- *  engine is stopped all the same). A second call is a no-op. Must not be
- *  called from a handler. Any thread. */
+ *  engine is stopped all the same). Any thread; concurrent calls are fine: one
+ *  stops, the others wait for it and return NULL, as does any later call.
+ *  From a handler of the same engine: SLUICE_ERR_INVALID_STATE. */
 SLUICE_API sluice_error_t *sluice_engine_stop(sluice_engine_t *engine, int32_t timeout_ms);
 
 /** Stops the engine if needed (as sluice_engine_stop with 10 s) and frees it.
  *  NULL is a no-op. Batches still alive stay valid until destroyed; acking them
- *  returns SLUICE_ERR_STOPPED. Not thread-safe with other calls on engine. */
+ *  returns SLUICE_ERR_STOPPED. Not thread-safe with other calls on engine, and
+ *  never to be called from a handler of the same engine (stop it from another
+ *  thread first). */
 SLUICE_API void sluice_engine_destroy(sluice_engine_t *engine);
 
 /** Pull mode: waits up to timeout_ms (0 = don't wait, -1 = forever) for the
@@ -185,7 +192,7 @@ SLUICE_API sluice_error_t *sluice_engine_poll(sluice_engine_t *engine, int32_t t
                                               sluice_batch_t **out);
 
 /** A file descriptor that becomes readable when a batch may be ready, for event
- *  loops (select/poll/epoll/asyncio). After it turns readable, call
+ *  loops (select/poll/epoll/asyncio). Any thread. After it turns readable, call
  *  sluice_engine_poll(engine, 0, ...) until it returns no batch; that also
  *  clears it. Owned by the engine: do not close or read it. Linux only
  *  (eventfd); elsewhere SLUICE_ERR_INVALID_STATE. */
@@ -256,29 +263,29 @@ SLUICE_API sluice_error_t *sluice_batch_fail(sluice_batch_t *batch);
 
 /** The batch's event, the exact Lambda MSK event JSON (docs/EVENT.md). *data
  *  points into the batch (not NUL-terminated) and stays valid until it is
- *  destroyed. Encoded on first call; not thread-safe for the same batch. */
+ *  destroyed. Encoded once, on the first call. Any thread. */
 SLUICE_API sluice_error_t *sluice_batch_event(const sluice_batch_t *batch, const uint8_t **data,
                                               uint64_t *len);
 
 /** The records, in offset order: *records points to *count views owned by the
- *  batch. Any thread. */
+ *  batch (*records may be NULL when *count is 0). Any thread. */
 SLUICE_API sluice_error_t *sluice_batch_records(const sluice_batch_t *batch,
                                                 const sluice_record_t **records,
                                                 uint64_t *count);
 
 /** All headers of all records, indexed by sluice_record_t.header_first; owned
- *  by the batch. Any thread. */
+ *  by the batch (*headers may be NULL when *count is 0). Any thread. */
 SLUICE_API sluice_error_t *sluice_batch_headers(const sluice_batch_t *batch,
                                                 const sluice_header_t **headers,
                                                 uint64_t *count);
 
 /** The batch's topic (NUL-terminated, owned by the batch), partition, and
  *  flags (SLUICE_BATCH_*). These never fail for a valid batch; for NULL they
- *  return "", -1 and 0. */
+ *  return "", -1 and 0. Any thread (the values never change for a batch). */
 SLUICE_API const char *sluice_batch_topic(const sluice_batch_t *batch);
 SLUICE_API int32_t sluice_batch_partition(const sluice_batch_t *batch);
 SLUICE_API uint32_t sluice_batch_flags(const sluice_batch_t *batch);
-/** How many times this batch was offered before (0 on first delivery). */
+/** How many times this batch was offered before (0 on first delivery). Any thread. */
 SLUICE_API uint32_t sluice_batch_attempt(const sluice_batch_t *batch);
 
 /* ------------------------------------------------------------------------ */

@@ -9,7 +9,9 @@
  * - a producer and topic creation that work against any bootstrap address,
  *   the mock cluster's or a real broker's, so tests need no other client.
  *
- * Conventions as in sluice.h. Include sluice.h first.
+ * Conventions as in sluice.h. Include sluice.h first. Threads: a mock cluster
+ * may be used from any thread (librdkafka serialises its mock operations); a
+ * producer from one thread at a time; sluice_topic_create from any thread.
  */
 #ifndef SLUICE_MOCK_H
 #define SLUICE_MOCK_H

@@ -205,7 +205,14 @@ Status Core::complete(sluice_batch* b, bool ok) {
   return {};
 }
 
+namespace {
+thread_local const Core* current_worker_of = nullptr;
+}  // namespace
+
+bool Core::on_worker_thread() const { return current_worker_of == this; }
+
 void Core::work() {
+  current_worker_of = this;
   for (;;) {
     sluice_batch* b = nullptr;
     if (!ready_.wait_dequeue_timed(b, 100000)) {

@@ -72,6 +72,8 @@ class Core : public std::enable_shared_from_this<Core> {
   std::string stats_json() const;
   int wakeup_fd() const { return efd_; }
   State state() const { return state_.load(std::memory_order_acquire); }
+  // True on one of this engine's push-mode worker threads.
+  bool on_worker_thread() const;
   const Settings& settings() const { return s_; }
   const event::EventWriter& writer() const { return writer_; }
   const std::string& topic() const { return s_.topic; }

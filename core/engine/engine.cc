@@ -47,9 +47,17 @@ Engine::~Engine() {
 }
 
 Status Engine::stop(int32_t timeout_ms) {
+  if (core_->on_worker_thread())
+    return make_error(SLUICE_ERR_INVALID_STATE,
+                      "sluice_engine_stop: called from a handler of the same engine (it would "
+                      "wait for itself); stop from another thread");
+  std::lock_guard<std::mutex> g(stop_mu_);
   if (stopped_) return {};
   stopped_ = true;
-  return core_->stop(std::chrono::milliseconds(std::max<int32_t>(0, timeout_ms)));
+  // A negative timeout waits for outstanding batches without a limit.
+  const auto timeout = timeout_ms < 0 ? std::chrono::duration_cast<Clock::duration>(std::chrono::hours(24 * 365))
+                                      : std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(timeout_ms));
+  return core_->stop(timeout);
 }
 
 Status Engine::poll(int32_t timeout_ms, sluice_batch** out) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 
 #include "core/config/config.h"
 #include "core/util/status.h"
@@ -27,6 +28,9 @@ class Engine {
  private:
   explicit Engine(std::shared_ptr<Core> core) : core_(std::move(core)) {}
   std::shared_ptr<Core> core_;
+  // stop() may be called from several threads at once: the first stops, the
+  // others wait for it and return success.
+  std::mutex stop_mu_;
   bool stopped_ = false;
 };
 

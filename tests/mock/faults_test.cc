@@ -134,6 +134,55 @@ TEST_F(Faults, PollInPushModeIsInvalidState) {
   expect_error(sluice_engine_poll(e.get(), 0, &b), SLUICE_ERR_INVALID_STATE);
 }
 
+// stop() from several threads at once: one stops, the others wait and succeed.
+TEST_F(Faults, ConcurrentStopIsSafe) {
+  produce_numbered(sluice_mock_cluster_bootstraps(cluster_), topic_, 2, 20);
+  auto e = start();
+  auto seen = pull_until(e.get(), 40, 30000);
+  std::vector<std::thread> ts;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 4; ++i)
+    ts.emplace_back([&] {
+      ErrorPtr err(sluice_engine_stop(e.get(), 5000));
+      if (!err) ok++;
+    });
+  for (auto& t : ts) t.join();
+  EXPECT_EQ(ok.load(), 4);
+}
+
+// A handler that tries to stop its own engine gets an error, not a deadlock.
+TEST_F(Faults, StopFromHandlerIsInvalidState) {
+  produce_numbered(sluice_mock_cluster_bootstraps(cluster_), topic_, 2, 5);
+  struct Ctx {
+    sluice_engine_t* engine = nullptr;
+    std::atomic<int> code{-1};
+  } ctx;
+  ConfPtr conf = make_conf({{"bootstrap.servers", sluice_mock_cluster_bootstraps(cluster_)},
+                            {"topic", topic_},
+                            {"group.id", group_},
+                            {"starting.position", "trim_horizon"}});
+  SLUICE_ASSERT_OK(sluice_conf_set_handler(
+      conf.get(),
+      [](void* opaque, const sluice_batch_t*) -> int32_t {
+        auto* c = static_cast<Ctx*>(opaque);
+        while (!c->engine) std::this_thread::yield();
+        sluice_error_t* err = sluice_engine_stop(c->engine, 1000);
+        c->code = err ? sluice_error_code(err) : 0;
+        sluice_error_destroy(err);
+        return 0;
+      },
+      &ctx));
+  sluice_engine_t* raw = nullptr;
+  SLUICE_ASSERT_OK(sluice_engine_new(conf.get(), &raw));
+  ctx.engine = raw;
+  EnginePtr e(raw);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (ctx.code < 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(ctx.code.load(), SLUICE_ERR_INVALID_STATE);
+  SLUICE_ASSERT_OK(sluice_engine_stop(e.get(), 5000));
+}
+
 // The wake-up fd turns readable when a batch is ready, for event loops.
 TEST_F(Faults, WakeupFdSignalsReadyBatches) {
   auto e = start();
