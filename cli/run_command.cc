@@ -209,9 +209,19 @@ int parse_options(int argc, char** argv, Options* o) {
         std::fprintf(stderr, "sluice run: --set '%s': expected KEY=VALUE\n", value.c_str());
         return kExitUsage;
       }
-      std::string key = value.substr(0, eq);
-      if (key == "starting.position") o->have_position = true;
-      o->settings.push_back({key, value.substr(eq + 1), "--set " + value});
+      std::string key = value.substr(0, eq), v = value.substr(eq + 1);
+      // The keys with options of their own behave exactly like those options.
+      if (key == "bootstrap.servers") {
+        o->bootstrap = v;
+      } else if (key == "topic") {
+        o->topic = v;
+      } else if (key == "group.id") {
+        o->group = v;
+      } else {
+        if (key == "starting.position") o->have_position = true;
+        if (key == "starting.position.timestamp") o->have_timestamp = true;
+        o->settings.push_back({key, v, "--set " + value});
+      }
     } else if (name == "--exec") {
       o->exec = value;
     } else if (name == "--max-records") {
@@ -227,9 +237,11 @@ int parse_options(int argc, char** argv, Options* o) {
     }
   }
   // --starting-timestamp alone means "start at that timestamp".
-  if (o->have_timestamp && !o->have_position)
+  if (o->have_timestamp && !o->have_position) {
     o->settings.insert(o->settings.begin(),
                        {"starting.position", "at_timestamp", "--starting-timestamp"});
+    o->have_position = true;
+  }
   return -1;
 }
 
