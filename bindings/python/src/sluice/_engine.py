@@ -5,6 +5,7 @@ import asyncio
 import ctypes
 import enum
 import json
+import struct
 import threading
 import time
 import weakref
@@ -32,6 +33,7 @@ from ._ffi import (
     check,
     closed_error,
     lib,
+    memory,
     seconds_to_ms,
     take_error,
 )
@@ -357,10 +359,12 @@ class Engine:
             check(lib.sluice_engine_stats(ptr, byref(out), byref(n)))
         finally:
             self._h.release()
+        addr = out.value
+        assert addr is not None
         try:
-            text = _string_at(out.value, n.value)
+            text = _string_at(addr, n.value)
         finally:
-            lib.sluice_free(out.value)
+            lib.sluice_free(addr)
         result: Dict[str, Any] = json.loads(text)
         return result
 
@@ -370,6 +374,17 @@ class Engine:
 
 _RecordArray = POINTER(RecordStruct)
 _HeaderArray = POINTER(HeaderStruct)
+# The same layouts for struct.iter_unpack (native sizes and alignment).
+_RECORD = struct.Struct("@qqPPIIiiII")
+_HEADER = struct.Struct("@PPII")
+assert _RECORD.size == ctypes.sizeof(RecordStruct) and _HEADER.size == ctypes.sizeof(HeaderStruct)
+
+
+def _address(p: Any) -> int:
+    addr: Optional[int] = ctypes.cast(p, c_void_p).value
+    assert addr is not None
+    return addr
+
 _batch_destroy = lib.sluice_batch_destroy
 
 
@@ -468,7 +483,8 @@ class Batch:
                 err = lib.sluice_batch_event(ptr, byref(data), byref(n))
                 if err:
                     raise take_error(err)
-                ev = self._event = _string_at(data.value, n.value) if n.value else b""
+                addr = data.value
+                ev = self._event = _string_at(addr, n.value) if addr and n.value else b""
         return ev
 
     @property
@@ -495,36 +511,40 @@ class Batch:
         topic = self._topic
         if topic is None:
             topic = self._topic = lib.sluice_batch_topic(ptr).decode("utf-8", "surrogateescape")
-        hp = _HeaderArray()
-        hcount = c_uint64()
-        check(lib.sluice_batch_headers(ptr, byref(hp), byref(hcount)))
-        headers_all = hp[:hcount.value] if hcount.value else []
-        string_at = _string_at
+        # One copy of the views array, unpacked in C: much cheaper than reading
+        # ctypes Structure fields one by one.
+        views = _RECORD.iter_unpack(_string_at(_address(rp), n * _RECORD.size))
+        headers: List[Tuple[int, int, int, int]] = []
+        mem = memory
         ts_types = _TS_TYPES
         new = tuple.__new__
         out: List[Record] = []
         append = out.append
-        for r in rp[:n]:
-            k = r.key
-            v = r.value
-            hc = r.header_count
-            if hc:
-                hs: List[Tuple[str, Optional[bytes]]] = []
-                for h in headers_all[r.header_first:r.header_first + hc]:
-                    name = string_at(h.name, h.name_len).decode("utf-8", "surrogateescape") \
-                        if h.name_len else ""
-                    hv = h.value
-                    hs.append((name, (string_at(hv, h.value_len) if h.value_len else b"")
-                               if hv else None))
+        for offset, ts, k, v, klen, vlen, part, tt, hfirst, hcount in views:
+            if hcount:
+                if not headers:
+                    headers = self._read_headers(ptr)
+                hs = [(mem[hn:hn + hnlen].tobytes().decode("utf-8", "surrogateescape"),
+                       mem[hv:hv + hvlen].tobytes() if hv else None)
+                      for hn, hv, hnlen, hvlen in headers[hfirst:hfirst + hcount]]
             else:
                 hs = []
-            tt = r.timestamp_type
             append(new(Record, (
-                topic, r.partition, r.offset, r.timestamp, ts_types.get(tt, tt),
-                (string_at(k, r.key_len) if r.key_len else b"") if k else None,
-                (string_at(v, r.value_len) if r.value_len else b"") if v else None,
+                topic, part, offset, ts, ts_types.get(tt, tt),
+                mem[k:k + klen].tobytes() if k else None,
+                mem[v:v + vlen].tobytes() if v else None,
                 hs)))
         return out
+
+    @staticmethod
+    def _read_headers(ptr: int) -> List[Tuple[int, int, int, int]]:
+        hp = _HeaderArray()
+        count = c_uint64()
+        check(lib.sluice_batch_headers(ptr, byref(hp), byref(count)))
+        n = count.value
+        if n == 0:
+            return []
+        return list(_HEADER.iter_unpack(_string_at(_address(hp), n * _HEADER.size)))
 
     @property
     def topic(self) -> str:
