@@ -166,11 +166,34 @@ def test_iteration_ends_when_stopped(mock: Cluster) -> None:
 def test_stop_from_another_thread_wakes_a_blocked_poll(mock: Cluster) -> None:
     topic = mock.topic("wake")
     with sluice.Engine(mock.config(topic, unique("g"))) as engine:
-        threading.Timer(0.5, engine.stop).start()
+        threading.Timer(0.5, engine.stop, kwargs={"timeout": None}).start()
         t0 = time.monotonic()
         with pytest.raises(sluice.StoppedError):
             engine.poll(None)
         assert time.monotonic() - t0 < 10
+
+
+def test_concurrent_stops(mock: Cluster) -> None:
+    topic = mock.topic("stops")
+    with sluice.Engine(mock.config(topic, unique("g"))) as engine:
+        errors: List[BaseException] = []
+
+        def stop() -> None:
+            try:
+                engine.stop(5)
+            except BaseException as e:  # noqa: BLE001 - reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=stop) for _ in range(4)]
+        for t in threads:
+            t.start()
+        with pytest.raises(sluice.StoppedError):
+            engine.poll(None)
+        for t in threads:
+            t.join(30)
+        assert not errors
+        engine.stop(wait=False)  # a no-op now
+        engine.stop()
 
 
 def test_close_while_another_thread_polls(mock: Cluster) -> None:

@@ -111,14 +111,13 @@ class _EngineHandle:
     another is blocked in poll() never frees the engine under that call (and
     never waits for it, so close() in a signal handler cannot deadlock)."""
 
-    __slots__ = ("ptr", "lock", "users", "closing", "stop_lock", "__weakref__")
+    __slots__ = ("ptr", "lock", "users", "closing", "__weakref__")
 
     def __init__(self, ptr: int) -> None:
         self.ptr: Optional[int] = ptr
         # Re-entrant, so that stop()/close() in a signal handler (which runs on
         # the main thread, possibly inside one of these sections) cannot deadlock.
         self.lock = threading.RLock()
-        self.stop_lock = threading.RLock()  # sluice_engine_stop calls one at a time
         self.users = 0
         self.closing = False
 
@@ -142,9 +141,10 @@ class _EngineHandle:
             return ptr
         return None
 
-    def stop(self, ptr: int, timeout_ms: int) -> None:
-        with self.stop_lock:
-            check(lib.sluice_engine_stop(ptr, timeout_ms))
+    @staticmethod
+    def stop(ptr: int, timeout_ms: int) -> None:
+        # Concurrent stops are fine in C: one stops, the others wait for it.
+        check(lib.sluice_engine_stop(ptr, timeout_ms))
 
     def close(self, timeout_ms: int) -> None:
         """Stops (swallowing TIMEOUT: unacked batches come again later) and
@@ -208,9 +208,10 @@ class Engine:
                  tb: Optional[TracebackType]) -> None:
         self.close()
 
-    def stop(self, timeout: float = 10.0, *, wait: bool = True) -> None:
+    def stop(self, timeout: Optional[float] = 10.0, *, wait: bool = True) -> None:
         """Stops the engine: hands out nothing new; batches already out may
-        still be acked or failed for up to ``timeout`` seconds; then every
+        still be acked or failed for up to ``timeout`` seconds (None: no
+        limit); then every
         acknowledged offset is committed and the consumer leaves the group.
         Raises SluiceTimeoutError if batches were still unacknowledged at the
         deadline (the engine is stopped all the same; those batches were not
@@ -223,8 +224,6 @@ class Engine:
         processing the batch, so a waiting stop() would wait for itself until
         the timeout. ``close()`` waits for such a stop to finish."""
         ms = seconds_to_ms(timeout)
-        if ms < 0:
-            raise ValueError("stop() needs a finite timeout")
         ptr = self._h.acquire()
         if not wait:
             threading.Thread(target=self._stop_and_release, args=(ptr, ms),
@@ -243,13 +242,11 @@ class Engine:
         finally:
             self._h.release()
 
-    def close(self, timeout: float = 10.0) -> None:
+    def close(self, timeout: Optional[float] = 10.0) -> None:
         """Stops the engine (as ``stop(timeout)``, without raising for
         unacknowledged batches) and frees it. Idempotent. Batches still alive
         stay readable; acking them raises StoppedError."""
         ms = seconds_to_ms(timeout)
-        if ms < 0:
-            raise ValueError("close() needs a finite timeout")
         self._finalizer.detach()
         self._h.close(ms)
 
