@@ -2,11 +2,14 @@
 // thread, one core) over the same inputs the event-ruler program reads
 // (bench/filter/data/, from gen_bench_data.py).
 //
-//   sluice_filter_benchmark [--data DIR] [--seconds S]
+//   sluice_filter_benchmark [--data DIR] [--seconds S] [--only 200B/5] [--rounds R]
 //   sluice_filter_benchmark --verdicts PAIRS.jsonl
 //
 // For 1, 5 and 10 patterns on ~200 B and ~1 KB documents it prints docs/s
 // and how many of the 1000 documents matched (to check both engines agree).
+// --only runs one configuration (docs 200B or 1KB, patterns 1, 5 or 10);
+// --rounds R makes exactly R passes over the documents instead of timing S
+// seconds (for instruction counts: valgrind --tool=callgrind ... --rounds 20).
 // --verdicts prints sluice's answer for each (patterns, record) pair of
 // tests/filter/gen_pairs.py: true, false or "error <message>".
 #include <chrono>
@@ -106,6 +109,8 @@ int verdicts(const std::string& file) {
 int main(int argc, char** argv) {
   std::string dir = SLUICE_FILTER_BENCH_DATA;
   double seconds = 2.0;
+  std::string only;
+  long rounds = 0;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--data") && i + 1 < argc) {
       dir = argv[++i];
@@ -113,8 +118,14 @@ int main(int argc, char** argv) {
       return verdicts(argv[i + 1]);
     } else if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc) {
       seconds = std::atof(argv[++i]);
+    } else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) {
+      only = argv[++i];
+    } else if (!std::strcmp(argv[i], "--rounds") && i + 1 < argc) {
+      rounds = std::atol(argv[++i]);
     } else {
-      std::fprintf(stderr, "usage: sluice_filter_benchmark [--data DIR] [--seconds S]\n");
+      std::fprintf(stderr,
+                   "usage: sluice_filter_benchmark [--data DIR] [--seconds S] [--only 200B/5] "
+                   "[--rounds R] | --verdicts PAIRS.jsonl\n");
       return 2;
     }
   }
@@ -124,7 +135,9 @@ int main(int argc, char** argv) {
     const std::vector<std::string> docs = lines(slurp(dir + "/" + docs_name));
     size_t bytes = 0;
     for (const auto& d : docs) bytes += d.size();
+    const char* label = docs_name[5] == '2' ? "200B" : "1KB";
     for (int n : {1, 5, 10}) {
+      if (!only.empty() && only != std::string(label) + "/" + std::to_string(n)) continue;
       const std::string patterns = slurp(dir + "/patterns_" + std::to_string(n) + ".json");
       std::shared_ptr<const sluice::filter::Filter> f;
       if (auto st = sluice::filter::compile(patterns, &f); !st.ok()) {
@@ -148,10 +161,9 @@ int main(int argc, char** argv) {
         }
         done += docs.size();
         elapsed = std::chrono::duration<double>(clock::now() - start).count();
-      } while (elapsed < seconds);
+      } while (rounds > 0 ? static_cast<long>(done / docs.size()) < rounds : elapsed < seconds);
       const double rate = static_cast<double>(done) / elapsed;
-      std::printf("%-8s %-9s %8d %14.0f %10.1f %8zu\n", "sluice",
-                  docs_name[5] == '2' ? "200B" : "1KB", n, rate,
+      std::printf("%-8s %-9s %8d %14.0f %10.1f %8zu\n", "sluice", label, n, rate,
                   rate * static_cast<double>(bytes) / static_cast<double>(docs.size()) / 1e6,
                   matched);
       if (sink == 0xFFFFFFFF) std::printf(" ");
