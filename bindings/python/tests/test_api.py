@@ -174,6 +174,22 @@ def test_async_batches_end_when_stopped_from_a_thread(mock: Cluster) -> None:
     assert asyncio.run(asyncio.wait_for(main(), 20)) == 0
 
 
+def test_async_iteration_ends_when_closed_from_a_thread(mock: Cluster) -> None:
+    topic = mock.topic("async-close")
+    engine = sluice.Engine(mock.config(topic, unique("g")))
+
+    async def main() -> int:
+        threading.Timer(0.3, engine.close).start()
+        n = 0
+        async for _ in engine:
+            n += 1
+        return n
+
+    assert asyncio.run(asyncio.wait_for(main(), 20)) == 0
+    time.sleep(0.5)  # close() returned on the timer thread; the engine is freed
+    assert engine.closed and engine._h.ptr is None
+
+
 # -- misuse ---------------------------------------------------------------------
 
 

@@ -319,27 +319,35 @@ class Engine:
         with add_reader (the default selector loop on Linux)."""
         loop = asyncio.get_running_loop()
         fd = self.fileno()
-        while True:
-            try:
-                batch = self.poll(0)
-            except (_codes.StoppedError, _codes.InvalidStateError):
-                return
-            if batch is not None:
-                yield batch
-                continue
-            ready = loop.create_future()
+        # Hold a use for the whole iteration: a close() from another thread then
+        # defers freeing the engine (and closing the fd registered with the loop)
+        # until this generator is done; its stop() wakes the fd, and the next
+        # poll(0) ends the iteration.
+        self._h.acquire()
+        try:
+            while True:
+                try:
+                    batch = self.poll(0)
+                except (_codes.StoppedError, _codes.InvalidStateError):
+                    return
+                if batch is not None:
+                    yield batch
+                    continue
+                ready = loop.create_future()
 
-            def wake(fut: "asyncio.Future[None]" = ready) -> None:
-                if not fut.done():
-                    fut.set_result(None)
+                def wake(fut: "asyncio.Future[None]" = ready) -> None:
+                    if not fut.done():
+                        fut.set_result(None)
 
-            # Registered only while waiting: the fd is level-triggered and stays
-            # readable until the next poll(), which would spin the loop.
-            loop.add_reader(fd, wake)
-            try:
-                await ready
-            finally:
-                loop.remove_reader(fd)
+                # Registered only while waiting: the fd is level-triggered and
+                # stays readable until the next poll(), which would spin the loop.
+                loop.add_reader(fd, wake)
+                try:
+                    await ready
+                finally:
+                    loop.remove_reader(fd)
+        finally:
+            self._h.release()
 
     def __aiter__(self) -> AsyncIterator["Batch"]:
         return self.batches()
