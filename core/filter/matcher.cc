@@ -1,16 +1,32 @@
-// matcher.cc: Matcher, the operators on scalars, the reusable scratch memory,
-// and the walker built against simdjson's portable kernel (the AVX2 build is
-// in matcher_avx2.cc).
+// matcher.cc: Matcher, the operators on scalars, and the record walker.
+//
+// One walk over a record part follows the compiled trie (pattern.h) while it
+// reads the bytes in place with json_scan.h; fields no pattern names are
+// skipped (and checked) without being looked at. For each trie node and
+// record value the walk yields two bitsets over the alternatives: sat (the
+// alternative's conditions below this node hold) and pin (they hold with at
+// least one value actually matched). Objects AND their children; arrays take
+// an alternative from any element that pins it, or, when no element pins it,
+// only if every element satisfies it by absence (so {"exists":false} inside
+// an array of objects means "in no element", as in event-ruler, while fields
+// matched together must sit in one element). Nested arrays are flattened: an
+// element of an inner array counts as an element of the outer one, which is
+// what the nested evaluation would give, in a loop instead of recursion. The
+// recursion therefore follows the trie only: its depth is bounded by the
+// patterns, not by the record.
+//
+// JSON validity is checked lazily. Everything the walk reads, including the
+// fields it skips, is checked as it goes; the walk stops early only at the
+// top level of the record, once every field the patterns name there was
+// read. The rest is checked only when reading the bytes as a plain string
+// instead would change the answer (docs/FILTERS.md).
 #include "core/filter/matcher.h"
 
-#include <simdjson.h>
-
+#include <algorithm>
 #include <cstring>
+#include <memory>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <cpuid.h>
-#endif
-
+#include "core/filter/json_scan.h"
 #include "core/filter/matcher_internal.h"
 #include "core/filter/pattern.h"
 #include "core/filter/text.h"
@@ -104,94 +120,595 @@ bool op_hits(const LeafOp& op, Scalar& v) {
   return false;
 }
 
-std::string_view scalar_token(std::string_view raw) {
-  size_t n = 0;
-  while (n < raw.size()) {
-    const char c = raw[n];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ']' || c == '}' ||
-        c == ':' || c == '[' || c == '{') {
-      break;
-    }
-    ++n;
+void KeyIndex::build(const TrieNode& t) {
+  entries_.clear();
+  slots_.clear();
+  for (size_t i = 0; i < t.children.size(); ++i) {
+    const std::string& k = t.children[i].key;
+    entries_.push_back({head(k.data(), k.size()), k.size(), k.data(), static_cast<uint32_t>(i),
+                        t.children[i].node});
   }
-  return raw.substr(0, n);
-}
-
-Scratch::Scratch(const CompiledFilter& f) : words_(f.words) {
-  for (const auto& n : f.nodes) max_children_ = std::max(max_children_, n.children.size());
-  grow(f.max_depth + 4);
-  for (auto& r : results_) r.assign(words_, 0);
-}
-
-void Scratch::grow(size_t lvl) {
-  levels_ = std::max(lvl + 1, levels_ * 2);
-  bits_store_.resize(levels_ * 4 * words_);
-  seen_store_.resize(levels_ * max_children_);
-  bits_ = bits_store_.data();
-  seen_ = seen_store_.data();
-}
-
-const char* Scratch::pad(int part, const uint8_t* p, size_t n, size_t* capacity) {
-  const auto i = static_cast<size_t>(part);
-  if (p != nullptr) {
-    if (cap_[i] < n + simdjson::SIMDJSON_PADDING) {
-      cap_[i] = (n + simdjson::SIMDJSON_PADDING) * 2;
-      buf_[i].reset(new char[cap_[i]]);
+  if (entries_.empty()) return;
+  unsigned bits = 1;
+  while ((size_t{1} << bits) < entries_.size() * 2) ++bits;
+  // Odd multipliers from a fixed generator: the same table on every run.
+  uint64_t seed = 0x9E3779B97F4A7C15u;
+  for (unsigned extra = 0; extra < 3; ++extra) {
+    const unsigned b = bits + extra;
+    slots_.assign(size_t{1} << b, -1);
+    shift_ = 64 - b;
+    for (int attempt = 0; attempt < 64; ++attempt) {
+      seed = seed * 6364136223846793005u + 1442695040888963407u;
+      mult_ = seed | 1;
+      std::fill(slots_.begin(), slots_.end(), -1);
+      bool ok = true;
+      for (size_t i = 0; i < entries_.size() && ok; ++i) {
+        int32_t& s = slots_[slot(entries_[i].head, entries_[i].len)];
+        if (s >= 0) ok = false;
+        s = static_cast<int32_t>(i);
+      }
+      if (ok) {
+        perfect_ = true;
+        return;
+      }
     }
-    if (n) std::memcpy(buf_[i].get(), p, n);
-    std::memset(buf_[i].get() + n, 0, simdjson::SIMDJSON_PADDING);
   }
-  *capacity = cap_[i];
-  return buf_[i].get();
+  // No perfect hash found: linear probing.
+  perfect_ = false;
+  std::fill(slots_.begin(), slots_.end(), -1);
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    size_t s = slot(entries_[i].head, entries_[i].len);
+    while (slots_[s] >= 0) s = (s + 1) & (slots_.size() - 1);
+    slots_[s] = static_cast<int32_t>(i);
+  }
 }
 
-std::string_view Scratch::repaired(const uint8_t* p, size_t n) {
-  if (is_valid_utf8(p, n)) return std::string_view(reinterpret_cast<const char*>(p), n);
-  repaired_.clear();
-  repair_utf8(p, n, &repaired_);
-  return repaired_;
+// A buffer holding a copy of a record part and kPadding zero bytes after it
+// (json_scan.h), reused from record to record.
+class PaddedCopy {
+ public:
+  const char* set(const uint8_t* p, size_t n) {
+    if (cap_ < n + kPadding) {
+      cap_ = std::max<size_t>(256, (n + kPadding) * 2);
+      buf_.reset(new char[cap_]);
+    }
+    if (n) std::memcpy(buf_.get(), p, n);
+    std::memset(buf_.get() + n, 0, kPadding);
+    len_ = n;
+    return buf_.get();
+  }
+  const char* data() const { return buf_.get(); }
+  const char* end() const { return buf_.get() + len_; }
+
+ private:
+  std::unique_ptr<char[]> buf_;
+  size_t cap_ = 0;
+  size_t len_ = 0;
+};
+
+bool is_json_record(const uint8_t* p, size_t n) {
+  PaddedCopy c;
+  return is_json_padded(c.set(p, n), n);
 }
+
+class Walker {
+ public:
+  virtual ~Walker() = default;
+  virtual bool match(const uint8_t* key, size_t key_len, bool key_null, const uint8_t* value,
+                     size_t value_len, bool value_null) = 0;
+};
 
 namespace {
-namespace od = simdjson::ondemand;
-#include "core/filter/matcher_engine.inc"
-}  // namespace
 
-std::unique_ptr<Engine> make_portable_engine(const CompiledFilter& f) {
-  return std::make_unique<WalkEngine>(f);
-}
+// A set of alternatives: kW 64-bit words, a value type (in registers when
+// kW == 1, the usual case of at most 64 alternatives).
+template <size_t kW>
+struct Bits {
+  uint64_t w[kW];
+  static Bits all() {
+    Bits b;
+    for (size_t i = 0; i < kW; ++i) b.w[i] = ~uint64_t{0};
+    return b;
+  }
+  static Bits none() {
+    Bits b;
+    for (size_t i = 0; i < kW; ++i) b.w[i] = 0;
+    return b;
+  }
+  Bits operator&(const Bits& o) const {
+    Bits b;
+    for (size_t i = 0; i < kW; ++i) b.w[i] = w[i] & o.w[i];
+    return b;
+  }
+  Bits operator|(const Bits& o) const {
+    Bits b;
+    for (size_t i = 0; i < kW; ++i) b.w[i] = w[i] | o.w[i];
+    return b;
+  }
+  Bits operator~() const {
+    Bits b;
+    for (size_t i = 0; i < kW; ++i) b.w[i] = ~w[i];
+    return b;
+  }
+  Bits& operator&=(const Bits& o) { return *this = *this & o; }
+  Bits& operator|=(const Bits& o) { return *this = *this | o; }
+  bool any() const {
+    uint64_t r = 0;
+    for (size_t i = 0; i < kW; ++i) r |= w[i];
+    return r != 0;
+  }
+};
 
-bool avx2_engine_supported() {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  static const bool ok = [] {
-    __builtin_cpu_init();
-    // LZCNT (AMD's "ABM" bit) by cpuid: clang's __builtin_cpu_supports knows
-    // neither "abm" nor "lzcnt".
-    unsigned a = 0, b = 0, c = 0, d = 0;
-    const bool lzcnt = __get_cpuid(0x80000001u, &a, &b, &c, &d) && (c & (1u << 5)) != 0;
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
-           __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("pclmul") &&
-           __builtin_cpu_supports("popcnt") && lzcnt;
-  }();
-  return ok;
+// kW: words per bitset, at least CompiledFilter::words (the extra words
+// stand for no alternative: all_alternatives has zeros there).
+template <size_t kW>
+class WalkerImpl final : public Walker {
+  using B = Bits<kW>;
+  // What a record value yields for a trie node (see the top of this file).
+  struct Res {
+    B sat, pin;
+  };
+  // An operator with what the common string comparisons need at hand: the
+  // operand's length, first bytes (zero-padded) and a mask of them.
+  struct FastOp {
+    Op op;
+    size_t len;
+    uint64_t head, head_mask;
+    const char* text;
+    const LeafOp* full;
+  };
+  // A trie node's masks, and its conditions (ORed operators, each with the
+  // alternatives that use it).
+  struct Cond {
+    B mask;
+    const FastOp* ops;
+    size_t nops;
+  };
+  struct Node {
+    B not_self, absent_self, children_absent, absent_all, children_fail;
+    const Cond* conds;  // into conds_
+    size_t nconds;
+    const TrieNode* trie;
+    // Per child (TrieNode::children order), into child_masks_: its
+    // absent_all, and the alternatives with a condition at or below it.
+    const B* child_absent_all;
+    const B* child_ref;
+  };
+
+ public:
+  explicit WalkerImpl(const CompiledFilter& f) : f_(f) {
+    const auto mask = [&](uint32_t at) {
+      B b = B::none();
+      std::memcpy(b.w, f.masks.data() + at, f.words * sizeof(uint64_t));
+      return b;
+    };
+    size_t max_children = 1;
+    size_t nconds = 0, nops = 0, nchildren = 0;
+    for (const auto& t : f.nodes) {
+      max_children = std::max(max_children, t.children.size());
+      nchildren += t.children.size();
+      nconds += t.conditions.size();
+      for (uint32_t ci : t.conditions) nops += f.conditions[ci].ops.size();
+    }
+    // Reserved up front: nodes_ and conds_ point into conds_, ops_ and
+    // child_masks_.
+    conds_.reserve(nconds);
+    ops_.reserve(nops);
+    child_masks_.reserve(2 * nchildren);
+    nodes_.reserve(f.nodes.size());
+    for (const auto& t : f.nodes) {
+      Node n{mask(t.not_self), mask(t.absent_self), mask(t.children_absent), mask(t.absent_all),
+             mask(t.children_fail), conds_.data() + conds_.size(), t.conditions.size(), &t,
+             nullptr, nullptr};
+      n.child_absent_all = child_masks_.data() + child_masks_.size();
+      for (const auto& ch : t.children) child_masks_.push_back(mask(f.nodes[ch.node].absent_all));
+      n.child_ref = child_masks_.data() + child_masks_.size();
+      for (const auto& ch : t.children) {
+        const TrieNode& c = f.nodes[ch.node];
+        child_masks_.push_back(~(mask(c.not_self) & mask(c.children_fail)));
+      }
+      for (uint32_t ci : t.conditions) {
+        const Condition& c = f.conditions[ci];
+        conds_.push_back({mask(c.mask), ops_.data() + ops_.size(), c.ops.size()});
+        for (const LeafOp& op : c.ops) {
+          const size_t len = op.text.size();
+          ops_.push_back({op.op, len, KeyIndex::head(op.text.data(), len),
+                          len >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * len)) - 1, op.text.data(),
+                          &op});
+        }
+      }
+      nodes_.push_back(n);
+    }
+    all_ = mask(f.all_alternatives);
+    // "Seen" bytes for objects with more than 64 named children, one row
+    // per level: a trie step costs one level, an array one more.
+    max_children_ = max_children;
+    seen_.assign((2 * f.max_depth + 4) * max_children, 0);
+    index_.resize(f.nodes.size());
+    for (size_t i = 0; i < f.nodes.size(); ++i) index_[i].build(f.nodes[i]);
+  }
+
+  bool match(const uint8_t* key, size_t key_len, bool key_null, const uint8_t* value,
+             size_t value_len, bool value_null) override {
+    const int32_t nodes[2] = {f_.value_node, f_.key_node};
+    const uint8_t* data[2] = {value, key};
+    const size_t lens[2] = {value_len, key_len};
+    const bool nulls[2] = {value_null, key_null};
+    B res[2];
+    bool known[2];  // res[p] is final (not from an early stop)
+    bool unfinished[2] = {false, false};
+    for (int p = 0; p < 2; ++p) {
+      known[p] = nodes[p] < 0 || nulls[p];
+      if (nodes[p] < 0) {
+        res[p] = B::all();
+      } else if (nulls[p]) {
+        res[p] = nodes_[static_cast<size_t>(nodes[p])].absent_all;
+      }
+    }
+    // The key first: it is usually small, and the value's walk can then stop
+    // as soon as its answer is certain.
+    for (int p : {1, 0}) {
+      if (known[p]) continue;
+      const bool other_known = known[1 - p];
+      res[p] = eval_part(p, static_cast<uint32_t>(nodes[p]), data[p], lens[p],
+                         other_known ? all_ & res[1 - p] : all_, other_known, &unfinished[p]);
+      known[p] = !unfinished[p];
+    }
+    bool result = (all_ & res[0] & res[1]).any();
+    for (int p = 0; p < 2; ++p) {
+      if (!unfinished[p]) continue;
+      const B as_string = eval_string(p, static_cast<uint32_t>(nodes[p]));
+      const bool string_result = (all_ & as_string & res[1 - p]).any();
+      if (string_result == result) continue;
+      // The answer depends on the unread rest of the top-level object.
+      const char* q = skip_members(resume_[p], 1);
+      if (q == nullptr || skip_ws(q) != copies_[p].end()) {
+        res[p] = as_string;
+        result = string_result;
+      }
+    }
+    return result;
+  }
+
+ private:
+  // ---- evaluation ----
+  // A scalar at node n; children_fail: the children's mask to apply (their
+  // absence for a JSON scalar, children_fail for a plain string).
+  // A string's first 8 bytes (readable at every string the walker reads:
+  // read_string, the padded copy).
+  static uint64_t load8(const char* p) {
+    uint64_t h;
+    std::memcpy(&h, p, 8);
+    return h;
+  }
+
+  static Res scalar(const Node& nd, Scalar& v, const B& children_mask) {
+    B pin = B::none();
+    const bool str = v.kind == Scalar::kString;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t vh = str ? load8(v.s.data()) : 0;
 #else
-  return false;
+    const uint64_t vh = str ? KeyIndex::head(v.s.data(), v.s.size()) : 0;
 #endif
-}
+    for (size_t i = 0; i < nd.nconds; ++i) {
+      const Cond& c = nd.conds[i];
+      for (size_t k = 0; k < c.nops; ++k) {
+        const FastOp& op = c.ops[k];
+        bool hit;
+        switch (op.op) {
+          case Op::kExactString:
+            hit = str && v.s.size() == op.len && ((vh ^ op.head) & op.head_mask) == 0 &&
+                  (op.len <= 8 || std::memcmp(v.s.data() + 8, op.text + 8, op.len - 8) == 0);
+            break;
+          case Op::kPrefix:
+            hit = str && v.s.size() >= op.len && ((vh ^ op.head) & op.head_mask) == 0 &&
+                  (op.len <= 8 || std::memcmp(v.s.data() + 8, op.text + 8, op.len - 8) == 0);
+            break;
+          default:
+            hit = op_hits(*op.full, v);
+            break;
+        }
+        if (hit) {
+          pin |= c.mask;
+          break;
+        }
+      }
+    }
+    const B sat = (pin | nd.not_self) & children_mask;
+    return {sat, pin & sat};
+  }
 
+  // The value at p_ (not whitespace) for trie node n. On bytes that are not
+  // JSON, sets p_ to nullptr (the result is then meaningless).
+  [[gnu::always_inline]] Res value(uint32_t n, size_t lvl) {
+    const Node& nd = nodes_[n];
+    Scalar s{Scalar::kNull, {}};
+    switch (*p_) {
+      case '{':
+        return object(n, lvl);
+      case '[':
+        return array(n, lvl);
+      case '"':
+        s.kind = Scalar::kString;
+        if (nd.nconds == 0) {
+          p_ = skip_string(p_ + 1);
+          return {nd.not_self & nd.children_absent, B::none()};
+        }
+        p_ = read_string<true>(p_ + 1, &s.s, &strbuf_);
+        break;
+      case 't':
+      case 'f':
+      case 'n':
+        s.kind = *p_ == 't' ? Scalar::kTrue : *p_ == 'f' ? Scalar::kFalse : Scalar::kNull;
+        p_ = read_literal(p_);
+        break;
+      default: {
+        NumberScan ns;
+        const char* b = p_;
+        p_ = read_number<true>(p_, &ns);
+        if (p_ == nullptr) return {};
+        s.kind = Scalar::kNumber;
+        s.s = std::string_view(b, static_cast<size_t>(p_ - b));
+        if (ns.has_value) {
+          s.num_state = 1;
+          s.num = ns.value;
+        }
+        break;
+      }
+    }
+    if (p_ == nullptr) return {};
+    return scalar(nd, s, nd.children_absent);
+  }
+
+  [[gnu::noinline]] Res object(uint32_t n, size_t lvl) {
+    const Node& nd = nodes_[n];
+    const TrieNode& t = *nd.trie;
+    if (t.children.empty()) {
+      p_ = skip_container(p_, depth_);
+      return {nd.absent_self, B::none()};
+    }
+    if (++depth_ > kMaxRecordDepth) {
+      p_ = nullptr;
+      return {};
+    }
+    const KeyIndex& index = index_[n];
+    const size_t nchildren = t.children.size();
+    B as = B::all(), ap = B::none();
+    // Children seen so far: bits when there are at most 64, else bytes.
+    const bool few = nchildren <= 64;
+    uint64_t seen_bits = 0;
+    uint8_t* seen_here = seen_.data() + lvl * max_children_;
+    if (!few) std::memset(seen_here, 0, nchildren);
+    auto was_seen = [&](size_t ci) {
+      return few ? ((seen_bits >> ci) & 1) != 0 : seen_here[ci] != 0;
+    };
+    size_t remaining = nchildren;
+    p_ = skip_ws(p_ + 1);
+    if (*p_ == '}') {
+      ++p_;
+    } else {
+      for (;;) {
+        if (*p_ != '"') return fail();
+        // The key, in place when it is plain ASCII without escapes.
+        std::string_view key;
+        const char* k = p_ + 1;
+        const char* q = find_string_special(k);
+        bool in_place = *q == '"';
+        if (in_place) {
+          key = std::string_view(k, static_cast<size_t>(q - k));
+          p_ = q + 1;
+        } else {
+          p_ = read_string<true>(k, &key, &keybuf_);
+          if (p_ == nullptr) return {};
+          in_place = key.data() == k;  // non-ASCII without escapes
+        }
+        if (*p_ != ':') {
+          p_ = skip_ws(p_);
+          if (*p_ != ':') return fail();
+        }
+        p_ = skip_ws(p_ + 1);
+        // 8 bytes are readable at a key in place (the padding).
+        const KeyIndex::Entry* e =
+            in_place ? index.find_wide(key.data(), key.size()) : index.find(key.data(), key.size());
+        if (e == nullptr || was_seen(e->child)) {
+          p_ = skip_value(p_, depth_);  // also a repeated key: the first counts
+          if (p_ == nullptr) return {};
+        } else {
+          if (few) {
+            seen_bits |= uint64_t{1} << e->child;
+          } else {
+            seen_here[e->child] = 1;
+          }
+          const Res r = value(e->node, lvl + 1);
+          if (p_ == nullptr) return {};
+          as &= r.sat;
+          ap |= r.pin;
+          --remaining;
+          if (lvl == 1 && (remaining == 0 || settled(nd, as, r.pin, seen_bits, seen_here, few))) {
+            resume_at_ = p_;  // the record's top level: stop, check the rest later if needed
+            break;
+          }
+          if (remaining == 0) {  // every field the patterns name here was read
+            p_ = skip_members(p_, depth_);
+            if (p_ == nullptr) return {};
+            break;
+          }
+        }
+        if (*p_ == ',') {
+          p_ = skip_ws(p_ + 1);
+          continue;
+        }
+        if (*p_ != '}') {
+          p_ = skip_ws(p_);
+          if (*p_ == ',') {
+            p_ = skip_ws(p_ + 1);
+            continue;
+          }
+          if (*p_ != '}') return fail();
+        }
+        ++p_;
+        break;
+      }
+    }
+    --depth_;
+    for (size_t ci = 0; remaining > 0 && ci < nchildren; ++ci) {
+      if (!was_seen(ci)) as &= nd.child_absent_all[ci];
+    }
+    const B sat = as & nd.absent_self;
+    return {sat, ap & sat};
+  }
+
+  // At the record's top level, after a named field: whether the answer no
+  // longer depends on the fields not read yet. Either no alternative can
+  // hold any more (and the bytes read as a plain string would not match
+  // either, so validity does not matter), or one holds whatever comes: it
+  // is satisfied and names none of the unseen fields (the rest must then
+  // still be valid JSON: match() checks it).
+  bool settled(const Node& nd, const B& as, const B& pin, uint64_t seen_bits,
+               const uint8_t* seen_here, bool few) const {
+    const B alive = as & nd.absent_self & top_filter_;
+    if (!alive.any()) return top_reject_ok_;
+    if (!top_accept_ok_ || !(pin & alive).any()) return false;
+    B refd = B::none();
+    const size_t nchildren = nd.trie->children.size();
+    if (few) {
+      uint64_t unseen = ~seen_bits & (nchildren == 64 ? ~uint64_t{0} : (uint64_t{1} << nchildren) - 1);
+      for (; unseen; unseen &= unseen - 1) refd |= nd.child_ref[__builtin_ctzll(unseen)];
+    } else {
+      for (size_t ci = 0; ci < nchildren; ++ci) {
+        if (!seen_here[ci]) refd |= nd.child_ref[ci];
+      }
+    }
+    return (alive & ~refd).any();
+  }
+
+  // An array and every array nested in it, as one list of elements.
+  [[gnu::noinline]] Res array(uint32_t n, size_t lvl) {
+    const Node& nd = nodes_[n];
+    B as = B::all(), ap = B::none();
+    size_t open = 0;
+  open:  // p_ at '['
+    if (++depth_ > kMaxRecordDepth) return fail();
+    ++open;
+    p_ = skip_ws(p_ + 1);
+    if (*p_ == ']') goto close;
+  element:  // p_ at the element's first byte
+    if (*p_ == '[') goto open;
+    {
+      const Res r = value(n, lvl + 1);
+      if (p_ == nullptr) return {};
+      as &= r.sat;
+      ap |= r.pin;
+    }
+  after:  // p_ after an element
+    if (*p_ == ',') {
+      p_ = skip_ws(p_ + 1);
+      goto element;
+    }
+    if (*p_ != ']') {
+      if (!is_ws(*p_)) return fail();
+      p_ = skip_ws(p_);
+      goto after;
+    }
+  close:  // p_ at ']'
+    ++p_;
+    --depth_;
+    if (--open > 0) goto after;
+    return {ap | (as & nd.absent_all), ap};
+  }
+
+  Res fail() {
+    p_ = nullptr;
+    return {};
+  }
+
+  // The record part (its padded copy) as a plain string: invalid UTF-8 is
+  // replaced by U+FFFD, as a Java decoder does.
+  B eval_string(int part, uint32_t n) {
+    const Node& nd = nodes_[n];
+    if (nd.nconds == 0) return nd.not_self & nd.children_fail;  // only object patterns here
+    const PaddedCopy& c = copies_[part];
+    const auto* p = reinterpret_cast<const uint8_t*>(c.data());
+    const size_t len = static_cast<size_t>(c.end() - c.data());
+    Scalar s{Scalar::kString, std::string_view(c.data(), len)};
+    if (!is_valid_utf8(p, len)) {
+      repaired_.clear();
+      repair_utf8(p, len, &repaired_);
+      const size_t rn = repaired_.size();
+      repaired_.append(8, '\0');  // 8 readable bytes, as everywhere (scalar())
+      s.s = std::string_view(repaired_.data(), rn);
+    }
+    return scalar(nd, s, nd.children_fail).sat;
+  }
+
+  // One record part: as JSON when it is (*unfinished when its top-level
+  // object was left partly unread: resume_[part]), else as a plain string.
+  // filter: the alternatives still possible given the other part (exactly
+  // when other_known, else all of them).
+  B eval_part(int part, uint32_t n, const uint8_t* p, size_t len, const B& filter,
+              bool other_known, bool* unfinished) {
+    const char* text = copies_[part].set(p, len);
+    if (len == 0) return eval_string(part, n);
+    const Node& nd = nodes_[n];
+    top_filter_ = filter;
+    top_accept_ok_ = other_known;
+    // Stopping on "no alternative left" skips the validity check: only when
+    // the plain-string reading cannot match either.
+    top_reject_ok_ = nd.nconds == 0 && !(filter & nd.not_self & nd.children_fail).any();
+    depth_ = 0;
+    resume_at_ = nullptr;
+    p_ = skip_ws(text);
+    const Res r = value(n, 1);
+    if (p_ == nullptr || (resume_at_ == nullptr && skip_ws(p_) != text + len)) {
+      return eval_string(part, n);
+    }
+    resume_[part] = resume_at_;
+    *unfinished = resume_at_ != nullptr;
+    return r.sat;
+  }
+
+  const CompiledFilter& f_;
+  std::vector<Node> nodes_;  // by trie node index
+  std::vector<Cond> conds_;
+  std::vector<FastOp> ops_;
+  std::vector<B> child_masks_;
+  B all_;
+  size_t max_children_ = 1;
+  std::vector<uint8_t> seen_;
+  std::vector<KeyIndex> index_;  // per trie node
+  std::string strbuf_, keybuf_;  // unescaped strings
+  std::string repaired_;
+  PaddedCopy copies_[2];  // value, key
+  // The part being read.
+  B top_filter_;
+  bool top_accept_ok_ = false, top_reject_ok_ = false;
+  const char* p_ = nullptr;
+  size_t depth_ = 0;
+  const char* resume_at_ = nullptr;
+  // Per part (value, key): where its unfinished top level resumes.
+  const char* resume_[2] = {nullptr, nullptr};
+};
+
+}  // namespace
 }  // namespace internal
 
 Matcher::Matcher(std::shared_ptr<const Filter> f) : filter_(std::move(f)) {
   const CompiledFilter& c = filter_->compiled();
-  engine_ = internal::avx2_engine_supported() ? internal::make_avx2_engine(c)
-                                              : internal::make_portable_engine(c);
+  static_assert((kMaxAlternatives + 63) / 64 <= 16);
+  if (c.words == 1) {
+    walker_ = std::make_unique<internal::WalkerImpl<1>>(c);
+  } else if (c.words <= 4) {
+    walker_ = std::make_unique<internal::WalkerImpl<4>>(c);
+  } else {
+    walker_ = std::make_unique<internal::WalkerImpl<16>>(c);
+  }
 }
 
 Matcher::~Matcher() = default;
 
 bool Matcher::match(const uint8_t* key, size_t key_len, bool key_null, const uint8_t* value,
                     size_t value_len, bool value_null) {
-  return engine_->match(key, key_len, key_null, value, value_len, value_null);
+  return walker_->match(key, key_len, key_null, value, value_len, value_null);
 }
 
 }  // namespace sluice::filter

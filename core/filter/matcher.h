@@ -1,6 +1,7 @@
 // matcher.h: matches records against a compiled Filter (filter.h). A
-// Matcher owns a simdjson On-Demand parser and scratch buffers, reused from
-// record to record (no allocation per record once warm); use one per thread.
+// Matcher owns the scratch memory of its record walker (matcher.cc), reused
+// from record to record (no allocation per record once warm); use one per
+// thread.
 #pragma once
 
 #include <cstddef>
@@ -12,7 +13,7 @@
 namespace sluice::filter {
 
 namespace internal {
-class Engine;
+class Walker;
 }  // namespace internal
 
 class Matcher {
@@ -31,7 +32,7 @@ class Matcher {
 
  private:
   std::shared_ptr<const Filter> filter_;
-  std::unique_ptr<internal::Engine> engine_;  // AVX2 or portable, chosen at run time
+  std::unique_ptr<internal::Walker> walker_;
 };
 
 }  // namespace sluice::filter

@@ -15,8 +15,10 @@
 // sees any read past its end.
 //
 // Checks beyond "no crash": the verdict is the same twice in a row (no state
-// leaks between records) and, when simdjson's DOM parser accepts the value as
-// JSON, its minified form (whitespace removed) gets the same verdict.
+// leaks between records); the matcher's JSON check (json_scan.h) agrees with
+// simdjson's DOM parser on whether the value is JSON (outside the documented
+// differences: depth, numbers simdjson cannot represent); and when the value
+// is JSON, its minified form (whitespace removed) gets the same verdict.
 #include <simdjson.h>
 
 #include <cstddef>
@@ -29,6 +31,7 @@
 
 #include "core/filter/filter.h"
 #include "core/filter/matcher.h"
+#include "core/filter/matcher_internal.h"
 
 namespace {
 
@@ -147,7 +150,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!value.null && value.len > 0) {
     static simdjson::dom::parser parser;
     simdjson::dom::element el;
-    if (parser.parse(value.data(), value.len).get(el) == simdjson::SUCCESS) {
+    const simdjson::error_code err = parser.parse(value.data(), value.len).get(el);
+    const bool ours = sluice::filter::internal::is_json_record(value.data(), value.len);
+    size_t opens = 0;
+    for (size_t i = 0; i < value.len; ++i) opens += value.data()[i] == '[' || value.data()[i] == '{';
+    const bool bom = value.len >= 3 && std::memcmp(value.data(), "\xEF\xBB\xBF", 3) == 0;
+    // simdjson rejects numbers it cannot represent (1e400, huge integers)
+    // and nests up to 1024 levels (sluice 1000); it skips a byte-order mark.
+    if (err != simdjson::NUMBER_ERROR && err != simdjson::NUMBER_OUT_OF_RANGE &&
+        err != simdjson::DEPTH_ERROR && opens <= sluice::filter::kMaxRecordDepth && !bom) {
+      if (ours != (err == simdjson::SUCCESS)) {
+        __builtin_fprintf(stderr, "simdjson: %s\n", simdjson::error_message(err));
+      }
+      check(ours == (err == simdjson::SUCCESS), "JSON validity agrees with simdjson");
+    }
+    if (err == simdjson::SUCCESS) {
       std::vector<char> mini(value.len);
       size_t mini_len = 0;
       if (simdjson::minify(reinterpret_cast<const char*>(value.data()), value.len, mini.data(),

@@ -1,14 +1,11 @@
-// matcher_internal.h: what the two builds of the record walker share. The
-// walker (matcher_engine.inc) is compiled twice: in matcher.cc against
-// simdjson's portable kernel and in matcher_avx2.cc against its AVX2 one;
-// Matcher picks one at run time. Everything that allocates or is not
-// kernel-specific lives here, compiled once without AVX2, so that no AVX2
-// copy of a shared inline function can leak into the rest of the library.
+// matcher_internal.h: the pieces of the matcher (matcher.cc) that tests and
+// fuzz targets may reach: scalars and operators, the field-name index of a
+// trie node, and the full JSON check (json_scan.h).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,52 +26,76 @@ struct Scalar {
 // Does one operator accept one scalar.
 bool op_hits(const LeafOp& op, Scalar& v);
 
-// The token of a scalar that simdjson hands out with what follows it.
-std::string_view scalar_token(std::string_view raw);
-
-// Memory a walker reuses from record to record.
-class Scratch {
+// The children of one trie node by field name, in a hash table whose hash
+// (of the name's length and first 8 bytes) is chosen when the matcher is
+// built so that the names do not collide: a lookup is one multiply, one
+// probe and one compare (plus memcmp past 8 bytes). With no such hash among
+// the ones tried (many children), the table probes linearly.
+class KeyIndex {
  public:
-  Scratch(const CompiledFilter& f);
-  // Per recursion level four bitsets: 0 result sat, 1 result pin, 2 and 3
-  // accumulators; and one "seen" flag per trie child.
-  uint64_t* level(size_t lvl, int slot) { return bits_ + (lvl * 4 + static_cast<size_t>(slot)) * words_; }
-  uint8_t* seen(size_t lvl) { return seen_ + lvl * max_children_; }
-  void ensure_level(size_t lvl) {
-    if (lvl >= levels_) grow(lvl);
+  struct Entry {
+    uint64_t head;     // first min(len, 8) bytes, zero-padded
+    size_t len;
+    const char* key;   // the trie's std::string, alive as long as the filter
+    uint32_t child;    // index in TrieNode::children
+    uint32_t node;     // the child's trie node
+  };
+
+  void build(const TrieNode& t);
+
+  // The child named key[0..len), or nullptr; key[0..8) must be readable.
+  const Entry* find_wide(const char* key, size_t len) const {
+    return find_head(head_wide(key, len), key, len);
   }
-  // Copies p into the part's buffer with simdjson's padding after it.
-  const char* pad(int part, const uint8_t* p, size_t n, size_t* capacity);
-  // p as a string with invalid UTF-8 replaced by U+FFFD (a Java decoder's view).
-  std::string_view repaired(const uint8_t* p, size_t n);
-  uint64_t* result(int part) { return results_[static_cast<size_t>(part)].data(); }
-  uint64_t* result_as_string(int part) { return results_[2 + static_cast<size_t>(part)].data(); }
+  // The same when only key[0..len) is readable.
+  const Entry* find(const char* key, size_t len) const {
+    return find_head(head(key, len), key, len);
+  }
+
+  static uint64_t head(const char* key, size_t len) {
+    uint64_t h = 0;
+    std::memcpy(&h, key, len < 8 ? len : 8);
+    return h;
+  }
+  // The same from an 8-byte load (little-endian only; elsewhere as head()).
+  static uint64_t head_wide(const char* key, size_t len) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t h;
+    std::memcpy(&h, key, 8);
+    return len >= 8 ? h : h & ((uint64_t{1} << (len * 8)) - 1);
+#else
+    return head(key, len);
+#endif
+  }
 
  private:
-  void grow(size_t lvl);
-  size_t words_;
-  size_t max_children_ = 1;
-  size_t levels_ = 0;
-  uint64_t* bits_ = nullptr;
-  uint8_t* seen_ = nullptr;
-  std::vector<uint64_t> bits_store_;
-  std::vector<uint8_t> seen_store_;
-  std::unique_ptr<char[]> buf_[2];
-  size_t cap_[2] = {0, 0};
-  std::string repaired_;
-  std::vector<uint64_t> results_[4];
+  const Entry* find_head(uint64_t h, const char* key, size_t len) const {
+    if (slots_.empty()) return nullptr;
+    size_t s = slot(h, len);
+    for (;;) {
+      const int32_t i = slots_[s];
+      if (i < 0) return nullptr;
+      const Entry* e = &entries_[static_cast<size_t>(i)];
+      if (e->head == h && e->len == len &&
+          (len <= 8 || std::memcmp(e->key + 8, key + 8, len - 8) == 0)) {
+        return e;
+      }
+      if (perfect_) return nullptr;
+      s = (s + 1) & (slots_.size() - 1);
+    }
+  }
+  size_t slot(uint64_t h, size_t len) const {
+    return static_cast<size_t>(((h + len) * mult_) >> shift_);
+  }
+  std::vector<Entry> entries_;
+  std::vector<int32_t> slots_;  // entry index or -1; empty when no children
+  uint64_t mult_ = 1;
+  unsigned shift_ = 63;
+  bool perfect_ = false;
 };
 
-class Engine {
- public:
-  virtual ~Engine() = default;
-  virtual bool match(const uint8_t* key, size_t key_len, bool key_null, const uint8_t* value,
-                     size_t value_len, bool value_null) = 0;
-};
-
-std::unique_ptr<Engine> make_portable_engine(const CompiledFilter& f);
-// Only call when avx2_engine_supported().
-std::unique_ptr<Engine> make_avx2_engine(const CompiledFilter& f);
-bool avx2_engine_supported();
+// True when the bytes are exactly one JSON value as the matcher reads
+// records (docs/FILTERS.md: UTF-8, paired surrogates, depth <= 1000).
+bool is_json_record(const uint8_t* p, size_t n);
 
 }  // namespace sluice::filter::internal

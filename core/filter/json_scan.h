@@ -1,0 +1,391 @@
+// json_scan.h: the byte-level JSON reader the record walker (matcher.cc) is
+// built from. It checks everything RFC 8259 asks plus what sluice adds
+// (docs/FILTERS.md): strings hold valid UTF-8 (Unicode table 3-7) and no
+// control characters, \u escapes are well-formed with surrogates paired,
+// numbers follow the grammar, and arrays and objects nest at most
+// kMaxRecordDepth levels.
+//
+// The text must be followed by kPadding zero bytes (the walker copies each
+// record part into such a buffer). A zero byte is never valid where a token
+// is read (JSON has no raw NUL anywhere), so the padding stops every loop
+// without bounds checks and makes wide loads safe; only the end of the
+// top-level value is compared with the real end.
+//
+// Every function takes the current position and returns the position after
+// what it read, or nullptr when the bytes are not JSON.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "core/filter/filter.h"
+#include "core/filter/text.h"
+
+namespace sluice::filter::internal {
+
+inline constexpr size_t kPadding = 64;
+
+inline bool is_ws(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+inline const char* skip_ws(const char* p) {
+  while (static_cast<unsigned char>(*p) <= ' ' && is_ws(*p)) ++p;
+  return p;
+}
+
+// The first byte at or after p that is '"', '\\', a control character
+// (the padding's zeros included) or not ASCII.
+inline const char* find_string_special(const char* p) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i bslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  for (;; p += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // Signed compare: bytes >= 0x80 are negative, so "< 0x20" catches both
+    // control characters and non-ASCII bytes.
+    const __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                   _mm_cmplt_epi8(v, space));
+    if (const auto bits = static_cast<uint32_t>(_mm_movemask_epi8(m))) {
+      return p + __builtin_ctz(bits);
+    }
+  }
+#else
+  for (;; ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) return p;
+  }
+#endif
+}
+
+inline int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Stops at the first non-hex byte, so it never reads past a zero.
+inline bool hex4(const char* p, uint32_t* out) {
+  uint32_t v = 0;
+  for (int k = 0; k < 4; ++k) {
+    const int h = hex_digit(p[k]);
+    if (h < 0) return false;
+    v = (v << 4) | static_cast<uint32_t>(h);
+  }
+  *out = v;
+  return true;
+}
+
+inline void append_utf8(char32_t c, std::string* s) {
+  if (c < 0x80) {
+    s->push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    s->push_back(static_cast<char>(0xC0 | (c >> 6)));
+    s->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    s->push_back(static_cast<char>(0xE0 | (c >> 12)));
+    s->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    s->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    s->push_back(static_cast<char>(0xF0 | (c >> 18)));
+    s->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+    s->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    s->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+// One escape sequence at p (which is '\\'); appends what it stands for to
+// *out when out is given. Returns the position after it.
+inline const char* read_escape(const char* p, std::string* out) {
+  char c;
+  switch (p[1]) {
+    case '"': c = '"'; break;
+    case '\\': c = '\\'; break;
+    case '/': c = '/'; break;
+    case 'b': c = '\b'; break;
+    case 'f': c = '\f'; break;
+    case 'n': c = '\n'; break;
+    case 'r': c = '\r'; break;
+    case 't': c = '\t'; break;
+    case 'u': {
+      uint32_t u;
+      if (!hex4(p + 2, &u)) return nullptr;
+      p += 6;
+      if (u >= 0xD800 && u <= 0xDBFF) {
+        uint32_t lo;
+        if (p[0] != '\\' || p[1] != 'u' || !hex4(p + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF) {
+          return nullptr;  // a high surrogate must be followed by a low one
+        }
+        u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+        p += 6;
+      } else if (u >= 0xDC00 && u <= 0xDFFF) {
+        return nullptr;  // a lone low surrogate
+      }
+      if (out) append_utf8(u, out);
+      return p;
+    }
+    default:
+      return nullptr;
+  }
+  if (out) out->push_back(c);
+  return p + 2;
+}
+
+// The string from start (just after its opening quote) whose first special
+// byte (find_string_special) at q is not its closing quote: escapes,
+// non-ASCII text, errors. kRead: *out gets its bytes, in place when it has no
+// escapes, else unescaped into *buf (followed there by 8 zero bytes, so that
+// 8 bytes are readable at any string read, as in place). Returns the
+// position after the closing quote.
+template <bool kRead>
+[[gnu::noinline]] inline const char* read_string_slow(const char* start, const char* q,
+                                                      std::string_view* out, std::string* buf) {
+  const char* p = start;
+  bool escaped = false;
+  for (;; q = find_string_special(p)) {
+    const auto c = static_cast<unsigned char>(*q);
+    if (c == '"') {
+      if constexpr (kRead) {
+        if (escaped) {
+          buf->append(p, static_cast<size_t>(q - p));
+          const size_t n = buf->size();
+          buf->append(8, '\0');  // 8 readable bytes at any string, as in the padded text
+          *out = std::string_view(buf->data(), n);
+        } else {
+          *out = std::string_view(start, static_cast<size_t>(q - start));
+        }
+      }
+      return q + 1;
+    }
+    if (c == '\\') {
+      if constexpr (kRead) {
+        if (!escaped) {
+          buf->assign(start, static_cast<size_t>(q - start));
+          escaped = true;
+        } else {
+          buf->append(p, static_cast<size_t>(q - p));
+        }
+        p = read_escape(q, buf);
+      } else {
+        p = read_escape(q, nullptr);
+      }
+      if (!p) return nullptr;
+      continue;
+    }
+    if (c < 0x20) return nullptr;  // a control character, or the end
+    // Not ASCII: one well-formed UTF-8 sequence (at most 4 bytes; the
+    // decoder stops at the first byte that does not fit, a zero included).
+    size_t i = 0;
+    if (decode_utf8(std::string_view(q, 4), &i) == kInvalidCodePoint) return nullptr;
+    if constexpr (kRead) {
+      if (escaped) buf->append(p, static_cast<size_t>(q + i - p));
+    }
+    p = q + i;
+  }
+}
+
+// Reads the string whose opening quote is at p[-1] (see read_string_slow).
+template <bool kRead>
+inline const char* read_string(const char* p, std::string_view* out, std::string* buf) {
+  const char* q = find_string_special(p);
+  if (*q == '"') {
+    if constexpr (kRead) *out = std::string_view(p, static_cast<size_t>(q - p));
+    return q + 1;
+  }
+  return read_string_slow<kRead>(p, q, out, buf);
+}
+
+inline const char* skip_string(const char* p) { return read_string<false>(p, nullptr, nullptr); }
+
+inline bool is_digit(char c) { return static_cast<unsigned char>(c - '0') <= 9; }
+
+// A number's value when it is simple enough: numbers of at most 15 digits
+// without an exponent are comparable (docs/FILTERS.md) and their double is
+// the exactly rounded quotient of two exact doubles.
+struct NumberScan {
+  bool has_value = false;
+  double value = 0;
+};
+
+// kValue: fill *ns (else ns is unused and may be null).
+template <bool kValue>
+inline const char* read_number(const char* p, NumberScan* ns) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const bool neg = *p == '-';
+  if (neg) ++p;
+  uint64_t m = 0;
+  int digits = 0;
+  if (*p == '0') {
+    ++p;
+  } else if (*p >= '1' && *p <= '9') {
+    const char* s = p;
+    while (is_digit(*p)) {
+      if constexpr (kValue) m = m * 10 + static_cast<uint64_t>(*p - '0');
+      ++p;
+    }
+    digits = static_cast<int>(p - s);
+  } else {
+    return nullptr;
+  }
+  int frac = 0;
+  if (*p == '.') {
+    ++p;
+    const char* s = p;
+    while (is_digit(*p)) {
+      if constexpr (kValue) m = m * 10 + static_cast<uint64_t>(*p - '0');
+      ++p;
+    }
+    frac = static_cast<int>(p - s);
+    if (frac == 0) return nullptr;
+    digits += frac;
+  }
+  bool exp = false;
+  if ((*p | 0x20) == 'e') {
+    exp = true;
+    ++p;
+    if (*p == '+' || *p == '-') ++p;
+    const char* s = p;
+    while (is_digit(*p)) ++p;
+    if (p == s) return nullptr;
+  }
+  if constexpr (kValue) {
+    // digits counts leading zeros of the fraction too: m < 10^15 < 2^53.
+    ns->has_value = !exp && digits <= 15;
+    if (ns->has_value) {
+      const double v = static_cast<double>(m) / kPow10[frac];
+      ns->value = neg && m != 0 ? -v : v;  // -0 folds into 0
+    }
+  }
+  return p;
+}
+
+// "true", "false", "null" at p (the padding makes 4 or 5 bytes readable).
+inline const char* read_literal(const char* p) {
+  switch (*p) {
+    case 't':
+      return std::memcmp(p, "true", 4) == 0 ? p + 4 : nullptr;
+    case 'f':
+      return std::memcmp(p, "false", 5) == 0 ? p + 5 : nullptr;
+    default:
+      return std::memcmp(p, "null", 4) == 0 ? p + 4 : nullptr;
+  }
+}
+
+// The array or object at p, checked; `depth` as in skip_value. Iterative:
+// the open containers are bits in a fixed stack, so any input is read in
+// linear time and constant memory.
+[[gnu::noinline]] inline const char* skip_container(const char* p, size_t depth) {
+  uint64_t stack[(kMaxRecordDepth + 64) / 64];  // bit set: an object is open there
+  size_t d = 0;                                 // containers open here
+  bool in_object = false;                       // the innermost one is an object
+open:  // p at '{' or '['
+  if (depth + d + 1 > kMaxRecordDepth) return nullptr;
+  in_object = *p == '{';
+  {
+    const uint64_t bit = uint64_t{1} << (d % 64);
+    stack[d / 64] = in_object ? (stack[d / 64] | bit) : (stack[d / 64] & ~bit);
+  }
+  ++d;
+  p = skip_ws(p + 1);
+  if (*p == (in_object ? '}' : ']')) goto close;
+  if (in_object) goto key;
+value:  // p at a value (no whitespace before it)
+  switch (*p) {
+    case '"':
+      p = skip_string(p + 1);
+      break;
+    case '{':
+    case '[':
+      goto open;
+    case 't':
+    case 'f':
+    case 'n':
+      p = read_literal(p);
+      break;
+    default:
+      p = read_number<false>(p, nullptr);  // rejects what is not a number
+      break;
+  }
+  if (!p) return nullptr;
+after:  // p after a value
+  if (*p == ',') {
+    p = skip_ws(p + 1);
+    if (!in_object) goto value;
+    goto key;
+  }
+  if (*p != (in_object ? '}' : ']')) {
+    if (!is_ws(*p)) return nullptr;
+    p = skip_ws(p);
+    goto after;
+  }
+close:  // p at the closing bracket of the innermost container
+  ++p;
+  if (--d == 0) return p;
+  in_object = (stack[(d - 1) / 64] >> ((d - 1) % 64)) & 1;
+  goto after;
+key:  // p at a member's key (no whitespace before it)
+  if (*p != '"') return nullptr;
+  p = skip_string(p + 1);
+  if (!p) return nullptr;
+  if (*p != ':') {
+    p = skip_ws(p);
+    if (*p != ':') return nullptr;
+  }
+  p = skip_ws(p + 1);
+  goto value;
+}
+
+// Skips one value at p (after any whitespace), checking it all; `depth` is
+// the number of arrays and objects already open around it.
+inline const char* skip_value(const char* p, size_t depth) {
+  p = skip_ws(p);
+  switch (*p) {
+    case '"':
+      return skip_string(p + 1);
+    case '{':
+    case '[':
+      return skip_container(p, depth);
+    case 't':
+    case 'f':
+    case 'n':
+      return read_literal(p);
+    default:
+      return read_number<false>(p, nullptr);  // rejects what is not a number
+  }
+}
+
+// The rest of an object whose members up to p were read: (',' member)* '}'.
+inline const char* skip_members(const char* p, size_t depth) {
+  for (;;) {
+    p = skip_ws(p);
+    if (*p == '}') return p + 1;
+    if (*p != ',') return nullptr;
+    p = skip_ws(p + 1);
+    if (*p != '"') return nullptr;
+    p = skip_string(p + 1);
+    if (!p) return nullptr;
+    if (*p != ':') {
+      p = skip_ws(p);
+      if (*p != ':') return nullptr;
+    }
+    p = skip_value(p + 1, depth);
+    if (!p) return nullptr;
+  }
+}
+
+// True when text[0..n), followed by kPadding zero bytes, is exactly one JSON
+// value (whitespace around it).
+inline bool is_json_padded(const char* text, size_t n) {
+  const char* q = skip_value(text, 0);
+  return q && skip_ws(q) == text + n;
+}
+
+}  // namespace sluice::filter::internal
