@@ -264,6 +264,16 @@ class WalkerImpl final : public Walker {
     const FastOp* ops;
     size_t nops;
   };
+  // A named field's key as it most often appears in records: '"', the name,
+  // '"' (names that JSON would not write this way: never).
+  struct Probe {
+    size_t len;  // of the quoted name; 0: never guess this child
+#if defined(__SSE2__)
+    __m128i bytes;   // the quoted name, when len <= 16
+    uint32_t mask;   // its len low bits
+#endif
+    std::string quoted;
+  };
   struct Node {
     B not_self, absent_self, children_absent, absent_all, children_fail;
     const Cond* conds;  // into conds_
@@ -273,6 +283,13 @@ class WalkerImpl final : public Walker {
     // absent_all, and the alternatives with a condition at or below it.
     const B* child_absent_all;
     const B* child_ref;
+    // Per child, into probes_; and per child plus one, into pred_: which
+    // child's key followed that child's key (the first entry: which came
+    // first) in the last record where the guess was wrong. Records from one
+    // producer usually keep their keys in one order, so that the next key is
+    // checked with one compare instead of being scanned and looked up.
+    size_t probes;
+    size_t pred;
   };
 
  public:
@@ -299,7 +316,9 @@ class WalkerImpl final : public Walker {
     for (const auto& t : f.nodes) {
       Node n{mask(t.not_self), mask(t.absent_self), mask(t.children_absent), mask(t.absent_all),
              mask(t.children_fail), conds_.data() + conds_.size(), t.conditions.size(), &t,
-             nullptr, nullptr};
+             nullptr, nullptr, probes_.size(), pred_.size()};
+      for (const auto& ch : t.children) probes_.push_back(make_probe(ch.key));
+      pred_.insert(pred_.end(), t.children.size() + 1, -1);
       n.child_absent_all = child_masks_.data() + child_masks_.size();
       for (const auto& ch : t.children) child_masks_.push_back(mask(f.nodes[ch.node].absent_all));
       n.child_ref = child_masks_.data() + child_masks_.size();
@@ -374,6 +393,38 @@ class WalkerImpl final : public Walker {
   // ---- evaluation ----
   // A scalar at node n; children_fail: the children's mask to apply (their
   // absence for a JSON scalar, children_fail for a plain string).
+  static Probe make_probe(const std::string& name) {
+    Probe pr{};
+    for (char c : name) {
+      if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return pr;
+    }
+    pr.quoted = '"' + name + '"';
+    pr.len = pr.quoted.size();
+#if defined(__SSE2__)
+    if (pr.len <= 16) {
+      char b[16] = {};
+      std::memcpy(b, pr.quoted.data(), pr.len);
+      pr.bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
+      pr.mask = pr.len == 16 ? 0xFFFFu : (1u << pr.len) - 1;
+    }
+#endif
+    return pr;
+  }
+
+  // Whether the text at p (a key's opening quote; 16 bytes are readable:
+  // the padding) is exactly the probe's quoted name.
+  static bool probe_hits(const Probe& pr, const char* p) {
+    if (pr.len == 0) return false;
+#if defined(__SSE2__)
+    if (pr.len <= 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const auto eq = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, pr.bytes)));
+      return (eq & pr.mask) == pr.mask;
+    }
+#endif
+    return std::memcmp(p, pr.quoted.data(), pr.len) == 0;
+  }
+
   // A string's first 8 bytes (readable at every string the walker reads:
   // read_string, the padded copy).
   static uint64_t load8(const char* p) {
@@ -382,7 +433,7 @@ class WalkerImpl final : public Walker {
     return h;
   }
 
-  static Res scalar(const Node& nd, Scalar& v, const B& children_mask) {
+  [[gnu::always_inline]] static Res scalar(const Node& nd, Scalar& v, const B& children_mask) {
     B pin = B::none();
     const bool str = v.kind == Scalar::kString;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -474,6 +525,8 @@ class WalkerImpl final : public Walker {
     const KeyIndex& index = index_[n];
     const size_t nchildren = t.children.size();
     B as = B::all(), ap = B::none();
+    int32_t* next_key = pred_.data() + nd.pred;  // key order guesses, see Probe
+    int32_t last = -1;                              // the last named key read here
     // Children seen so far: bits when there are at most 64, else bytes.
     const bool few = nchildren <= 64;
     uint64_t seen_bits = 0;
@@ -489,27 +542,36 @@ class WalkerImpl final : public Walker {
     } else {
       for (;;) {
         if (*p_ != '"') return fail();
-        // The key, in place when it is plain ASCII without escapes.
-        std::string_view key;
-        const char* k = p_ + 1;
-        const char* q = find_string_special(k);
-        bool in_place = *q == '"';
-        if (in_place) {
-          key = std::string_view(k, static_cast<size_t>(q - k));
-          p_ = q + 1;
+        const KeyIndex::Entry* e;
+        const int32_t guess = next_key[last + 1];
+        if (guess >= 0 && probe_hits(probes_[nd.probes + static_cast<size_t>(guess)], p_)) {
+          e = &index.entry(static_cast<size_t>(guess));
+          p_ += probes_[nd.probes + static_cast<size_t>(guess)].len;
         } else {
-          p_ = read_string<true>(k, &key, &keybuf_);
-          if (p_ == nullptr) return {};
-          in_place = key.data() == k;  // non-ASCII without escapes
+          // The key, in place when it is plain ASCII without escapes.
+          std::string_view key;
+          const char* k = p_ + 1;
+          const char* q = find_string_special(k);
+          bool in_place = *q == '"';
+          if (in_place) {
+            key = std::string_view(k, static_cast<size_t>(q - k));
+            p_ = q + 1;
+          } else {
+            p_ = read_string<true>(k, &key, &keybuf_);
+            if (p_ == nullptr) return {};
+            in_place = key.data() == k;  // non-ASCII without escapes
+          }
+          // 8 bytes are readable at a key in place (the padding).
+          e = in_place ? index.find_wide(key.data(), key.size())
+                       : index.find(key.data(), key.size());
+          if (e != nullptr) next_key[last + 1] = static_cast<int32_t>(e->child);
         }
         if (*p_ != ':') {
           p_ = skip_ws(p_);
           if (*p_ != ':') return fail();
         }
         p_ = skip_ws(p_ + 1);
-        // 8 bytes are readable at a key in place (the padding).
-        const KeyIndex::Entry* e =
-            in_place ? index.find_wide(key.data(), key.size()) : index.find(key.data(), key.size());
+        if (e != nullptr) last = static_cast<int32_t>(e->child);
         if (e == nullptr || was_seen(e->child)) {
           p_ = skip_value(p_, depth_);  // also a repeated key: the first counts
           if (p_ == nullptr) return {};
@@ -672,6 +734,8 @@ class WalkerImpl final : public Walker {
   std::vector<Cond> conds_;
   std::vector<FastOp> ops_;
   std::vector<B> child_masks_;
+  std::vector<Probe> probes_;
+  std::vector<int32_t> pred_;  // mutable: key order guesses
   B all_;
   size_t max_children_ = 1;
   std::vector<uint8_t> seen_;

@@ -14,8 +14,9 @@
 // Each part is copied into a heap buffer of exactly its size, so that ASan
 // sees any read past its end.
 //
-// Checks beyond "no crash": the verdict is the same twice in a row (no state
-// leaks between records); the matcher's JSON check (json_scan.h) agrees with
+// Checks beyond "no crash": the verdict is the same twice in a row, and the
+// same from a matcher that has seen every earlier input (no state leaks
+// between records); the matcher's JSON check (json_scan.h) agrees with
 // simdjson's DOM parser on whether the value is JSON (outside the documented
 // differences: depth, numbers simdjson cannot represent); and when the value
 // is JSON, its minified form (whitespace removed) gets the same verdict.
@@ -64,6 +65,18 @@ void check(bool ok, const char* what) {
     __builtin_fprintf(stderr, "matcher_fuzz: invariant broken: %s\n", what);
     std::abort();
   }
+}
+
+// One long-lived matcher per fixed set, reused across inputs: its verdicts
+// must equal a fresh matcher's (nothing a record leaves behind, such as the
+// key order guesses, may change a later answer).
+Matcher* long_lived(const std::shared_ptr<const Filter>& f) {
+  static std::vector<std::pair<const Filter*, std::unique_ptr<Matcher>>> all;
+  for (auto& [k, m] : all) {
+    if (k == f.get()) return m.get();
+  }
+  all.emplace_back(f.get(), std::make_unique<Matcher>(f));
+  return all.back().second.get();
 }
 
 std::shared_ptr<const Filter> fixed_set(size_t i) {
@@ -145,6 +158,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool r1 = run(m, key, value);
   const bool r2 = run(m, key, value);
   check(r1 == r2, "same verdict twice");
+  const bool fixed = !(ctl & 0x80) || f.get() == fixed_set(ctl & 0x0F).get();
+  if (fixed) check(run(*long_lived(f), key, value) == r1, "a long-lived matcher agrees");
 
   // Valid JSON: whitespace outside strings does not change the verdict.
   if (!value.null && value.len > 0) {

@@ -42,6 +42,7 @@ class KeyIndex {
   };
 
   void build(const TrieNode& t);
+  const Entry& entry(size_t child) const { return entries_[child]; }
 
   // The child named key[0..len), or nullptr; key[0..8) must be readable.
   const Entry* find_wide(const char* key, size_t len) const {
