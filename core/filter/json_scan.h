@@ -206,6 +206,25 @@ inline const char* skip_string(const char* p) { return read_string<false>(p, nul
 
 inline bool is_digit(char c) { return static_cast<unsigned char>(c - '0') <= 9; }
 
+// The first byte at or after p that is not an ASCII digit, 8 bytes at a time
+// (the padding makes them readable).
+inline const char* skip_digits(const char* p) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  for (;; p += 8) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    // Digits become 0..9; adding 0x76 sets a byte's top bit when it was
+    // more than 9 (a carry only moves up, past the first non-digit).
+    const uint64_t t = v ^ 0x3030303030303030u;
+    const uint64_t bad = ((t + 0x7676767676767676u) | t) & 0x8080808080808080u;
+    if (bad) return p + (__builtin_ctzll(bad) >> 3);
+  }
+#else
+  while (is_digit(*p)) ++p;
+  return p;
+#endif
+}
+
 // A number's value when it is simple enough: numbers of at most 15 digits
 // without an exponent are comparable (docs/FILTERS.md) and their double is
 // the exactly rounded quotient of two exact doubles.
@@ -227,11 +246,13 @@ inline const char* read_number(const char* p, NumberScan* ns) {
     ++p;
   } else if (*p >= '1' && *p <= '9') {
     const char* s = p;
-    while (is_digit(*p)) {
-      if constexpr (kValue) m = m * 10 + static_cast<uint64_t>(*p - '0');
-      ++p;
-    }
+    p = skip_digits(p);
     digits = static_cast<int>(p - s);
+    if constexpr (kValue) {
+      if (digits <= 15) {
+        for (const char* c = s; c < p; ++c) m = m * 10 + static_cast<uint64_t>(*c - '0');
+      }
+    }
   } else {
     return nullptr;
   }
@@ -239,13 +260,15 @@ inline const char* read_number(const char* p, NumberScan* ns) {
   if (*p == '.') {
     ++p;
     const char* s = p;
-    while (is_digit(*p)) {
-      if constexpr (kValue) m = m * 10 + static_cast<uint64_t>(*p - '0');
-      ++p;
-    }
+    p = skip_digits(p);
     frac = static_cast<int>(p - s);
     if (frac == 0) return nullptr;
     digits += frac;
+    if constexpr (kValue) {
+      if (digits <= 15) {
+        for (const char* c = s; c < p; ++c) m = m * 10 + static_cast<uint64_t>(*c - '0');
+      }
+    }
   }
   bool exp = false;
   if ((*p | 0x20) == 'e') {
@@ -253,7 +276,7 @@ inline const char* read_number(const char* p, NumberScan* ns) {
     ++p;
     if (*p == '+' || *p == '-') ++p;
     const char* s = p;
-    while (is_digit(*p)) ++p;
+    p = skip_digits(p);
     if (p == s) return nullptr;
   }
   if constexpr (kValue) {

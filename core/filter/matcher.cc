@@ -250,19 +250,17 @@ class WalkerImpl final : public Walker {
   };
   // An operator with what the common string comparisons need at hand: the
   // operand's length, first bytes (zero-padded) and a mask of them.
+  // The operators of a node's conditions, one after the other: a hit adds
+  // its condition's alternatives (mask) and skips the condition's other
+  // operators (rest: the operators left in it, this one included).
   struct FastOp {
     Op op;
     size_t len;
     uint64_t head, head_mask;
     const char* text;
     const LeafOp* full;
-  };
-  // A trie node's masks, and its conditions (ORed operators, each with the
-  // alternatives that use it).
-  struct Cond {
     B mask;
-    const FastOp* ops;
-    size_t nops;
+    size_t rest;
   };
   // A named field's key as it most often appears in records: '"', the name,
   // '"' (names that JSON would not write this way: never).
@@ -276,13 +274,14 @@ class WalkerImpl final : public Walker {
   };
   struct Node {
     B not_self, absent_self, children_absent, absent_all, children_fail;
-    const Cond* conds;  // into conds_
     size_t nconds;
     const TrieNode* trie;
     // Per child (TrieNode::children order), into child_masks_: its
     // absent_all, and the alternatives with a condition at or below it.
     const B* child_absent_all;
     const B* child_ref;
+    const FastOp* ops;  // into ops_: the conditions' operators
+    size_t nops;
     // Per child, into probes_; and per child plus one, into pred_: which
     // child's key followed that child's key (the first entry: which came
     // first) in the last record where the guess was wrong. Records from one
@@ -300,23 +299,20 @@ class WalkerImpl final : public Walker {
       return b;
     };
     size_t max_children = 1;
-    size_t nconds = 0, nops = 0, nchildren = 0;
+    size_t nops = 0, nchildren = 0;
     for (const auto& t : f.nodes) {
       max_children = std::max(max_children, t.children.size());
       nchildren += t.children.size();
-      nconds += t.conditions.size();
       for (uint32_t ci : t.conditions) nops += f.conditions[ci].ops.size();
     }
-    // Reserved up front: nodes_ and conds_ point into conds_, ops_ and
-    // child_masks_.
-    conds_.reserve(nconds);
+    // Reserved up front: nodes_ point into ops_ and child_masks_.
     ops_.reserve(nops);
     child_masks_.reserve(2 * nchildren);
     nodes_.reserve(f.nodes.size());
     for (const auto& t : f.nodes) {
       Node n{mask(t.not_self), mask(t.absent_self), mask(t.children_absent), mask(t.absent_all),
-             mask(t.children_fail), conds_.data() + conds_.size(), t.conditions.size(), &t,
-             nullptr, nullptr, probes_.size(), pred_.size()};
+             mask(t.children_fail), t.conditions.size(), &t,
+             nullptr, nullptr, ops_.data() + ops_.size(), 0, probes_.size(), pred_.size()};
       for (const auto& ch : t.children) probes_.push_back(make_probe(ch.key));
       pred_.insert(pred_.end(), t.children.size() + 1, -1);
       n.child_absent_all = child_masks_.data() + child_masks_.size();
@@ -328,14 +324,15 @@ class WalkerImpl final : public Walker {
       }
       for (uint32_t ci : t.conditions) {
         const Condition& c = f.conditions[ci];
-        conds_.push_back({mask(c.mask), ops_.data() + ops_.size(), c.ops.size()});
-        for (const LeafOp& op : c.ops) {
+        for (size_t k = 0; k < c.ops.size(); ++k) {
+          const LeafOp& op = c.ops[k];
           const size_t len = op.text.size();
           ops_.push_back({op.op, len, KeyIndex::head(op.text.data(), len),
                           len >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * len)) - 1, op.text.data(),
-                          &op});
+                          &op, mask(c.mask), c.ops.size() - k});
         }
       }
+      n.nops = static_cast<size_t>(ops_.data() + ops_.size() - n.ops);
       nodes_.push_back(n);
     }
     all_ = mask(f.all_alternatives);
@@ -349,6 +346,16 @@ class WalkerImpl final : public Walker {
 
   bool match(const uint8_t* key, size_t key_len, bool key_null, const uint8_t* value,
              size_t value_len, bool value_null) override {
+    if (f_.key_node < 0 && f_.value_node >= 0 && !value_null) {
+      // The usual case, patterns on the value only.
+      const auto n = static_cast<uint32_t>(f_.value_node);
+      bool unfinished = false;
+      const B r = eval_part(0, n, value, value_len, all_, true, &unfinished);
+      const bool result = (all_ & r).any();
+      if (!unfinished) return result;
+      const bool string_result = (all_ & eval_string(0, n)).any();
+      return string_result == result || rest_is_json(0) ? result : string_result;
+    }
     const int32_t nodes[2] = {f_.value_node, f_.key_node};
     const uint8_t* data[2] = {value, key};
     const size_t lens[2] = {value_len, key_len};
@@ -379,9 +386,7 @@ class WalkerImpl final : public Walker {
       const B as_string = eval_string(p, static_cast<uint32_t>(nodes[p]));
       const bool string_result = (all_ & as_string & res[1 - p]).any();
       if (string_result == result) continue;
-      // The answer depends on the unread rest of the top-level object.
-      const char* q = skip_members(resume_[p], 1);
-      if (q == nullptr || skip_ws(q) != copies_[p].end()) {
+      if (!rest_is_json(p)) {
         res[p] = as_string;
         result = string_result;
       }
@@ -390,6 +395,13 @@ class WalkerImpl final : public Walker {
   }
 
  private:
+  // Whether the unread rest of a part's top-level object, which the answer
+  // depends on, is valid JSON.
+  bool rest_is_json(int part) const {
+    const char* q = skip_members(resume_[part], 1);
+    return q != nullptr && skip_ws(q) == copies_[part].end();
+  }
+
   // ---- evaluation ----
   // A scalar at node n; children_fail: the children's mask to apply (their
   // absence for a JSON scalar, children_fail for a plain string).
@@ -441,10 +453,9 @@ class WalkerImpl final : public Walker {
 #else
     const uint64_t vh = str ? KeyIndex::head(v.s.data(), v.s.size()) : 0;
 #endif
-    for (size_t i = 0; i < nd.nconds; ++i) {
-      const Cond& c = nd.conds[i];
-      for (size_t k = 0; k < c.nops; ++k) {
-        const FastOp& op = c.ops[k];
+    for (size_t k = 0; k < nd.nops;) {
+      const FastOp& op = nd.ops[k];
+      {
         bool hit;
         switch (op.op) {
           case Op::kExactString:
@@ -460,8 +471,10 @@ class WalkerImpl final : public Walker {
             break;
         }
         if (hit) {
-          pin |= c.mask;
-          break;
+          pin |= op.mask;
+          k += op.rest;
+        } else {
+          ++k;
         }
       }
     }
@@ -731,7 +744,6 @@ class WalkerImpl final : public Walker {
 
   const CompiledFilter& f_;
   std::vector<Node> nodes_;  // by trie node index
-  std::vector<Cond> conds_;
   std::vector<FastOp> ops_;
   std::vector<B> child_masks_;
   std::vector<Probe> probes_;
