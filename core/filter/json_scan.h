@@ -306,16 +306,17 @@ inline const char* read_literal(const char* p) {
 // the open containers are bits in a fixed stack, so any input is read in
 // linear time and constant memory.
 [[gnu::noinline]] inline const char* skip_container(const char* p, size_t depth) {
-  uint64_t stack[(kMaxRecordDepth + 64) / 64];  // bit set: an object is open there
-  size_t d = 0;                                 // containers open here
-  bool in_object = false;                       // the innermost one is an object
+  // Which open containers are objects: the innermost 64 in `bits` (bit 0
+  // the innermost), outer ones 64 at a time in `spilled`.
+  uint64_t spilled[(kMaxRecordDepth + 63) / 64];
+  uint64_t bits = 0;
+  size_t d = 0;            // containers open here
+  bool in_object = false;  // the innermost one is an object
 open:  // p at '{' or '['
   if (depth + d + 1 > kMaxRecordDepth) return nullptr;
   in_object = *p == '{';
-  {
-    const uint64_t bit = uint64_t{1} << (d % 64);
-    stack[d / 64] = in_object ? (stack[d / 64] | bit) : (stack[d / 64] & ~bit);
-  }
+  if (d != 0 && d % 64 == 0) spilled[d / 64 - 1] = bits;
+  bits = (bits << 1) | static_cast<uint64_t>(in_object);
   ++d;
   p = skip_ws(p + 1);
   if (*p == (in_object ? '}' : ']')) goto close;
@@ -352,7 +353,9 @@ after:  // p after a value
 close:  // p at the closing bracket of the innermost container
   ++p;
   if (--d == 0) return p;
-  in_object = (stack[(d - 1) / 64] >> ((d - 1) % 64)) & 1;
+  bits >>= 1;
+  if (d % 64 == 0) bits = spilled[d / 64 - 1];
+  in_object = (bits & 1) != 0;
   goto after;
 key:  // p at a member's key (no whitespace before it)
   if (*p != '"') return nullptr;

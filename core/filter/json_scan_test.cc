@@ -47,6 +47,26 @@ TEST(FilterJsonCheck, AgreesWithSimdjson) {
   EXPECT_TRUE(ours("[1e-400]"));
 }
 
+TEST(FilterJsonCheck, MixedNestingAcrossWords) {
+  // Objects and arrays alternate; the skipper keeps which is which 64 levels
+  // at a time, so break the closing bracket at every depth around 64 and 128.
+  for (size_t levels : {63u, 64u, 65u, 127u, 128u, 129u, 300u}) {
+    std::string open, close;
+    for (size_t i = 0; i < levels; ++i) {
+      open += i % 2 ? "[" : "{\"k\":";
+      close = std::string(i % 2 ? "]" : "}") + close;
+    }
+    const std::string doc = open + "1" + close;
+    EXPECT_TRUE(ours(doc)) << levels;
+    EXPECT_EQ(ours(doc), simdjsons(doc));
+    for (size_t at = 0; at < close.size(); ++at) {
+      std::string bad = close;
+      bad[at] = bad[at] == ']' ? '}' : ']';
+      EXPECT_FALSE(ours(open + "1" + bad)) << levels << " " << at;
+    }
+  }
+}
+
 TEST(FilterJsonCheck, DepthLimit) {
   const auto nest = [](size_t n) { return std::string(n, '[') + std::string(n, ']'); };
   EXPECT_TRUE(ours(nest(kMaxRecordDepth)));
