@@ -194,7 +194,9 @@ SLUICE_API sluice_error_t *sluice_engine_poll(sluice_engine_t *engine, int32_t t
 /** A file descriptor that becomes readable when a batch may be ready, for event
  *  loops (select/poll/epoll/asyncio). Any thread. After it turns readable, call
  *  sluice_engine_poll(engine, 0, ...) until it returns no batch; that also
- *  clears it. Owned by the engine: do not close or read it. Linux only
+ *  clears it. It stays readable while batches wait (level-triggered), so watch
+ *  it only while waiting for a batch, not while holding one. Owned by the
+ *  engine: do not close or read it. Linux only
  *  (eventfd); elsewhere SLUICE_ERR_INVALID_STATE. */
 SLUICE_API sluice_error_t *sluice_engine_wakeup_fd(sluice_engine_t *engine, int32_t *out);
 

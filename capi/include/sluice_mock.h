@@ -30,8 +30,9 @@ typedef struct sluice_producer sluice_producer_t;
 /** Starts an in-process mock cluster of `brokers` brokers (1..16) on loopback.
  *  The caller owns *out. */
 SLUICE_API sluice_error_t *sluice_mock_cluster_new(int32_t brokers, sluice_mock_cluster_t **out);
-/** Stops and frees the cluster. NULL is a no-op. Engines using it must be
- *  destroyed first. */
+/** Stops and frees the cluster. NULL is a no-op. Engines using it, and every
+ *  batch they handed out (a live batch keeps its engine's Kafka client alive),
+ *  must be destroyed first. */
 SLUICE_API void sluice_mock_cluster_destroy(sluice_mock_cluster_t *cluster);
 /** The bootstrap address list ("127.0.0.1:port,..."), owned by the cluster. */
 SLUICE_API const char *sluice_mock_cluster_bootstraps(const sluice_mock_cluster_t *cluster);

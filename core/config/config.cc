@@ -52,6 +52,11 @@ std::vector<KeyInfo> make_keys() {
        "Backoff before a failed batch is offered again; doubles per attempt."},
       {"retry.backoff.max.ms", Type::kInt, "10000", 0, 600000, {},
        "Upper bound of the doubling retry backoff."},
+      {"commit.interval.ms", Type::kInt, "250", 0, 60000, {},
+       "Acknowledged offsets are committed asynchronously at most this often (coalesced "
+       "per partition); 0 commits after every acknowledgement. Stop and revoke always "
+       "commit synchronously. A crash can redeliver what was acknowledged in the last "
+       "interval (at-least-once)."},
       {"revoke.timeout.ms", Type::kInt, "10000", 0, 600000, {},
        "On a rebalance, how long in-flight batches of revoked partitions may take to "
        "finish (and be committed) before the partitions are given up."},

@@ -47,7 +47,7 @@ struct Settings {
   int64_t max_concurrency = 16;
   int64_t max_inflight_records = 0;
   int64_t max_inflight_bytes = 0;
-  Clock::duration backoff{}, backoff_max{}, revoke_timeout{};
+  Clock::duration backoff{}, backoff_max{}, revoke_timeout{}, commit_interval{};
   std::string starting_position;
   int64_t starting_timestamp = 0;
   sluice_handler_fn handler = nullptr;
@@ -129,6 +129,7 @@ class Core : public std::enable_shared_from_this<Core> {
   int64_t outstanding_ = 0;  // batches queued or delivered
   size_t rr_ = 0;            // round-robin start for dispatch fairness
   bool commit_dirty_ = false;
+  Clock::time_point last_commit_{};
   int64_t assignments_seen_ = 0;
   // Cooperative rebalances: from a revoke until the next generation's
   // assignment the member is rejoining, and librdkafka 2.0 turns a commit

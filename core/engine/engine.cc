@@ -21,6 +21,7 @@ Status Engine::create(const config::Config& cfg, sluice_handler_fn handler, void
   s.backoff = milliseconds(cfg.get_int("retry.backoff.ms"));
   s.backoff_max = milliseconds(cfg.get_int("retry.backoff.max.ms"));
   s.revoke_timeout = milliseconds(cfg.get_int("revoke.timeout.ms"));
+  s.commit_interval = milliseconds(cfg.get_int("commit.interval.ms"));
   s.starting_position = cfg.get_string("starting.position");
   s.starting_timestamp = cfg.get_int("starting.position.timestamp");
   s.handler = handler;

@@ -54,6 +54,7 @@ void Core::run() {
 
 Clock::time_point Core::next_deadline(Clock::time_point now) const {
   auto t = now + kMaxWait;
+  if (commit_dirty_) t = std::min(t, last_commit_ + s_.commit_interval);
   for (const PartitionState* p : assigned_) {
     if (p->inflight && !p->outstanding) t = std::min(t, p->retry_at);
     else if (!p->inflight && !p->pending.empty())
@@ -278,11 +279,16 @@ void Core::flush_commits(bool sync) {
   // every position, retried within a bound, since an async commit that failed
   // may not have reported back yet and nothing after this would resend it.
   if (!commit_dirty_ && !sync) return;
+  // Coalesce: one commit request per interval carries every partition's
+  // latest position (per-ack commits flood the group coordinator).
+  const auto now = Clock::now();
+  if (!sync && now - last_commit_ < s_.commit_interval) return;
   if (!sync && rejoining_) {
     if (Clock::now() - rejoin_since_ < std::chrono::seconds(30)) return;  // stays dirty
     rejoining_ = false;  // never saw the new generation: don't hold commits forever
   }
   commit_dirty_ = false;
+  last_commit_ = now;
   rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(8);
   uint64_t events = 0;
   for (PartitionState* p : assigned_) {
