@@ -545,6 +545,40 @@ TEST(FilterMatcher, KeyOrderGuessesNeverChangeAnswers) {
   }
 }
 
+TEST(FilterMatcher, EarlyAnswersKeepValidityRules) {
+  // The walk stops at the top level once the answer is settled; validity of
+  // the rest is then checked exactly when the plain-string reading differs.
+  Tester t(R"([{"value":{"type":["order"],"status":["paid"]}},{"value":{"n":[{"numeric":[">",5]}]}}])");
+  EXPECT_TRUE(t.value(R"({"type":"order","status":"paid","rest":[1,2,{"x":null}]})"));
+  EXPECT_FALSE(t.value(R"({"type":"order","status":"paid","rest":[1,2,{"x":nul}]})"));
+  EXPECT_FALSE(t.value(R"({"type":"order","status":"paid","rest":[1,2)"));
+  EXPECT_FALSE(t.value(R"({"type":"order","status":"paid"} trailing)"));
+  EXPECT_FALSE(t.value(R"({"type":"x","status":"paid","n":1,"rest":[)"));   // rejected early
+  EXPECT_TRUE(t.value(R"({"n":6,"type":"x","rest":{"deep":[[[]]]}})"));      // accepted by n
+  EXPECT_FALSE(t.value("{\"n\":6,\"type\":\"x\",\"rest\":\"\xff\"}"));          // invalid UTF-8 later
+  EXPECT_FALSE(t.value(R"({"n":6,"type":"x","n":7,"rest":"\ud800"})"));      // lone surrogate later
+
+  // With a pattern on the plain string too, an early "no" must still check.
+  Tester s(R"([{"value":{"type":["x"]}},{"value":[{"prefix":"{\"type\":\"order\""}]}])");
+  EXPECT_TRUE(s.value(R"({"type":"order", oops)"));  // not JSON: the prefix matches
+  EXPECT_FALSE(s.value(R"({"type":"order","a":1})"));  // JSON: no pattern matches
+  EXPECT_TRUE(s.value(R"({"type":"x","a":1})"));
+
+  // The key decides together with the value.
+  Tester kv(R"([{"key":["k1"],"value":{"a":[1]}},{"key":[{"prefix":"z"}]}])");
+  EXPECT_TRUE(kv.record("k1", R"({"a":1,"b":[1,2,3]})"));
+  EXPECT_FALSE(kv.record("k2", R"({"a":1,"b":[1,2,3]})"));
+  EXPECT_FALSE(kv.record("k1", R"({"a":1,"b":[1,2,3})"));
+  EXPECT_TRUE(kv.record("zz", R"({"a":2,"b":[1,2,3})"));
+  EXPECT_TRUE(kv.record("\"k1\"", R"({"a":1,"b":[]})"));  // the key as a JSON string
+  EXPECT_FALSE(kv.record("\"k1\" x", R"({"a":1,"b":[]})"));
+  Tester kj(R"([{"key":{"id":[7]},"value":{"a":[1]}}])");
+  EXPECT_TRUE(kj.record(R"({"id":7,"more":[1]})", R"({"a":1,"b":2})"));
+  EXPECT_FALSE(kj.record(R"({"id":7,"more":[1})", R"({"a":1,"b":2})"));
+  EXPECT_FALSE(kj.record(R"({"id":7,"more":[1]})", R"({"a":1,"b":2)"));
+  EXPECT_FALSE(kj.record(R"({"id":8})", R"({"a":1})"));
+}
+
 TEST(FilterMatcher, ManyAlternatives) {
   // 3 x 3 x 3 x 3 = 81 alternatives: more than one 64-bit word.
   std::string p = R"([{"value":{)";
