@@ -8,6 +8,7 @@ import "C"
 
 import (
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"unsafe"
@@ -200,7 +201,16 @@ func (b *Batch) eventLocked() ([]byte, error) {
 func (b *Batch) Records() ([]Record, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.recordsLocked(true)
+	return b.appendRecords(nil, true)
+}
+
+// AppendRecords is Records appending to dst: pass a slice kept from an
+// earlier batch (buf[:0]) to reuse its Record array. The bytes are still
+// copied into a new allocation per call.
+func (b *Batch) AppendRecords(dst []Record) ([]Record, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.appendRecords(dst, true)
 }
 
 // UnsafeRecords returns the records without copying any bytes: Key, Value,
@@ -209,20 +219,29 @@ func (b *Batch) Records() ([]Record, error) {
 func (b *Batch) UnsafeRecords() ([]Record, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.recordsLocked(false)
+	return b.appendRecords(nil, false)
 }
 
-func cbytes(p *C.uint8_t, n C.uint32_t) []byte {
-	return unsafe.Slice((*byte)(unsafe.Pointer(p)), int(n))
+// AppendUnsafeRecords is UnsafeRecords appending to dst. With dst reused
+// from batch to batch (buf[:0]) and records without headers it allocates
+// nothing: the cheapest way to read a batch, for loops that are done with
+// the records before Close.
+func (b *Batch) AppendUnsafeRecords(dst []Record) ([]Record, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.appendRecords(dst, false)
 }
 
-func (b *Batch) recordsLocked(copyBytes bool) ([]Record, error) {
+func (b *Batch) appendRecords(dst []Record, copyBytes bool) ([]Record, error) {
 	if b.ptr == nil {
-		return nil, errBatchClosed()
+		return dst, errBatchClosed()
 	}
 	recs := unsafe.Slice(b.info.records, int(b.info.record_count))
 	hdrs := unsafe.Slice(b.info.headers, int(b.info.header_count))
 
+	// Copies: one allocation for every byte of the batch. The header names
+	// go at its end, behind every capacity-limited key and value slice, so
+	// no slice handed out reaches them and strings over them stay immutable.
 	var arena, names []byte
 	if copyBytes {
 		size, nameSize := 0, 0
@@ -233,20 +252,9 @@ func (b *Batch) recordsLocked(copyBytes bool) ([]Record, error) {
 			size += int(hdrs[i].value_len)
 			nameSize += int(hdrs[i].name_len)
 		}
-		arena = make([]byte, 0, size)
-		names = make([]byte, 0, nameSize)
-	}
-	// take returns the bytes at p (nil stays nil; empty stays non-nil).
-	take := func(p *C.uint8_t, n C.uint32_t) []byte {
-		if p == nil {
-			return nil
-		}
-		if !copyBytes {
-			return cbytes(p, n)
-		}
-		start := len(arena)
-		arena = append(arena, cbytes(p, n)...)
-		return arena[start:len(arena):len(arena)]
+		all := make([]byte, size+nameSize)
+		arena = all[:0:size]
+		names = all[size:size]
 	}
 
 	var headers []Header
@@ -260,19 +268,21 @@ func (b *Batch) recordsLocked(copyBytes bool) ([]Record, error) {
 				names = append(names, nb...)
 				nb = names[start:]
 			}
-			// names is never handed out as a slice, so a string over it is
-			// immutable; the unsafe variant points into the batch.
+			// A copy's name is never handed out as a slice, so a string
+			// over it is immutable; a view's points into the batch.
 			headers[i].Key = unsafe.String(unsafe.SliceData(nb), len(nb))
-			headers[i].Value = take(h.value, h.value_len)
+			headers[i].Value, arena = takeBytes(h.value, h.value_len, arena, copyBytes)
 		}
 	}
 
-	out := make([]Record, len(recs))
+	n := len(dst)
+	dst = slices.Grow(dst, len(recs))[:n+len(recs)]
+	out := dst[n:]
 	for i := range recs {
 		r := &recs[i]
 		first, count := int(r.header_first), int(r.header_count)
 		if first+count > len(headers) {
-			return nil, newError(CodeInternal, "record %d: headers [%d, %d) out of range (%d headers)", i, first, first+count, len(headers))
+			return dst[:n], newError(CodeInternal, "record %d: headers [%d, %d) out of range (%d headers)", i, first, first+count, len(headers))
 		}
 		o := &out[i]
 		o.Topic = b.topic
@@ -280,12 +290,29 @@ func (b *Batch) recordsLocked(copyBytes bool) ([]Record, error) {
 		o.Offset = int64(r.offset)
 		o.Timestamp = int64(r.timestamp)
 		o.TimestampType = TimestampType(r.timestamp_type)
-		o.Key = take(r.key, r.key_len)
-		o.Value = take(r.value, r.value_len)
+		o.Key, arena = takeBytes(r.key, r.key_len, arena, copyBytes)
+		o.Value, arena = takeBytes(r.value, r.value_len, arena, copyBytes)
+		o.Headers = nil
 		if count > 0 {
 			o.Headers = headers[first : first+count : first+count]
 		}
 	}
 	runtime.KeepAlive(b)
-	return out, nil
+	return dst, nil
+}
+
+// takeBytes returns the n bytes at p: a view, or a capacity-limited copy
+// appended to arena (which has room: it never reallocates). A NULL p (a
+// Kafka null) gives nil; an empty non-NULL one a non-nil empty slice.
+func takeBytes(p *C.uint8_t, n C.uint32_t, arena []byte, copyBytes bool) ([]byte, []byte) {
+	if p == nil {
+		return nil, arena
+	}
+	v := unsafe.Slice((*byte)(unsafe.Pointer(p)), int(n))
+	if !copyBytes {
+		return v, arena
+	}
+	start := len(arena)
+	arena = append(arena, v...)
+	return arena[start:len(arena):len(arena)], arena
 }

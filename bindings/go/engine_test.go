@@ -154,6 +154,15 @@ func TestConsumeKnownRecords(t *testing.T) {
 		if !reflect.DeepEqual(views, s.records) {
 			t.Errorf("UnsafeRecords differ from Records:\n%+v\n%+v", views, s.records)
 		}
+		// The Append variants: after what dst holds, and reusing its array.
+		app, err := b.AppendRecords([]sluice.Record{{Topic: "before"}})
+		if err != nil || len(app) != 6 || app[0].Topic != "before" || !reflect.DeepEqual(app[1:], s.records) {
+			t.Errorf("AppendRecords: %v", err)
+		}
+		reused, err := b.AppendUnsafeRecords(app[:0])
+		if err != nil || &reused[0] != &app[0] || !reflect.DeepEqual(reused, s.records) {
+			t.Errorf("AppendUnsafeRecords into a reused slice: %v", err)
+		}
 		ev, err := b.UnsafeEvent()
 		if err != nil || !bytes.Equal(ev, s.event) {
 			t.Errorf("UnsafeEvent differs: %v", err)

@@ -139,6 +139,13 @@ type seenBatch struct {
 	event     []byte
 }
 
+// contextWithTimeout is a context that ends after d or with the test.
+func contextWithTimeout(tb testing.TB, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	tb.Cleanup(cancel)
+	return ctx
+}
+
 // pollOne waits up to timeout for one batch.
 func pollOne(t *testing.T, e *sluice.Engine, timeout time.Duration) *sluice.Batch {
 	t.Helper()

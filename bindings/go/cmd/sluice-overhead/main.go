@@ -2,12 +2,13 @@
 // the same work as bench/bindings/capi_overhead.c, through package sluice.
 //
 //	go run ./cmd/sluice-overhead --bootstrap B --topic T --records N [--batch-size 100]
-//	    [--zero-copy] [--produce --partitions P --value-size S]
+//	    [--read copy|views|reuse] [--produce --partitions P --value-size S]
 //
 // It consumes the topic from the beginning with a fresh group
 // (starting.position trim_horizon, batch.window.ms 0) in a no-op loop: Poll,
-// read every record through Batch.Records (copies; --zero-copy uses
-// UnsafeRecords), Ack, Close. The clock starts at the first batch (the group
+// read every record through Batch.Records (copies; --read views uses
+// UnsafeRecords, --read reuse AppendUnsafeRecords into one reused slice), Ack,
+// Close. The clock starts at the first batch (the group
 // join is left out, as in the C baseline). The last line is
 // records_per_sec=<float>. With --produce it first creates the topic and
 // writes N records (key "key-<i>", S-byte values, round robin over P
@@ -37,7 +38,7 @@ func main() {
 	topic := flag.String("topic", "", "topic to consume (required)")
 	records := flag.Int64("records", 0, "records to consume (required)")
 	batchSize := flag.Int("batch-size", 100, "batch.size")
-	zeroCopy := flag.Bool("zero-copy", false, "read records with UnsafeRecords instead of Records")
+	read := flag.String("read", "copy", "how to read the records: copy (Records), views (UnsafeRecords), reuse (AppendUnsafeRecords into one reused slice)")
 	produce := flag.Bool("produce", false, "create the topic and produce --records records first")
 	partitions := flag.Int("partitions", 4, "partitions, with --produce")
 	valueSize := flag.Int("value-size", 100, "value size in bytes, with --produce")
@@ -88,8 +89,13 @@ func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 
+	if *read != "copy" && *read != "views" && *read != "reuse" {
+		flag.Usage()
+		os.Exit(2)
+	}
 	var got int64
 	var checksum uint64
+	var recs []sluice.Record
 	var start time.Time
 	for got < *records {
 		b, err := e.Poll(ctx)
@@ -109,10 +115,12 @@ func main() {
 				defer pprof.StopCPUProfile()
 			}
 		}
-		var recs []sluice.Record
-		if *zeroCopy {
+		switch *read {
+		case "views":
 			recs, err = b.UnsafeRecords()
-		} else {
+		case "reuse":
+			recs, err = b.AppendUnsafeRecords(recs[:0])
+		default:
 			recs, err = b.Records()
 		}
 		if err != nil {
