@@ -26,9 +26,15 @@ fi
 [[ -n ${SLUICE_TEST_BOOTSTRAP:-} ]] ||
   echo "bindings/go/test.sh: SLUICE_TEST_BOOTSTRAP is not set: the real-broker tests will fail"
 
-echo "--- go vet ./..."
+echo "--- go vet ./... and gofmt"
 if ! go vet ./...; then
   echo "go vet failed"
+  failed=$((failed + 1))
+  rc=1
+fi
+unformatted=$(gofmt -l .)
+if [[ -n $unformatted ]]; then
+  echo "not gofmt'ed (run gofmt -w): $unformatted"
   failed=$((failed + 1))
   rc=1
 fi
