@@ -28,10 +28,15 @@ type Filter struct {
 // *Error matching ErrInvalidPattern with Offset (byte offset in patterns)
 // and Path (a JSON path into the pattern).
 func NewFilter(patterns string) (*Filter, error) {
-	// The bytes are only read during the call: pass the Go string's memory.
-	p := unsafe.StringData(patterns)
+	// The bytes are only read during the call: pass the Go string's memory
+	// (never NULL, which the C side takes for a missing argument: "" is an
+	// empty pattern text, rejected as a pattern).
+	p := unsafe.Pointer(unsafe.StringData(patterns))
+	if len(patterns) == 0 {
+		p = unsafe.Pointer(&emptyByte)
+	}
 	var ptr *C.sluice_filter_t
-	err := takeError(C.sluice_filter_new((*C.char)(unsafe.Pointer(p)), C.uint64_t(len(patterns)), &ptr))
+	err := takeError(C.sluice_filter_new((*C.char)(p), C.uint64_t(len(patterns)), &ptr))
 	runtime.KeepAlive(patterns)
 	if err != nil {
 		return nil, err

@@ -66,8 +66,8 @@ func TestFilterInvalidPattern(t *testing.T) {
 		t.Errorf("path %q offset %d", se.Path, se.Offset)
 	}
 	t.Log(err)
-	if _, err := sluice.NewFilter(""); err == nil {
-		t.Error("empty patterns accepted")
+	if _, err := sluice.NewFilter(""); !errors.Is(err, sluice.ErrInvalidPattern) {
+		t.Errorf("empty patterns: %v", err)
 	}
 }
 
