@@ -286,7 +286,8 @@ class WalkerImpl final : public Walker {
     // child's key followed that child's key (the first entry: which came
     // first) in the last record where the guess was wrong. Records from one
     // producer usually keep their keys in one order, so that the next key is
-    // checked with one compare instead of being scanned and looked up.
+    // checked with one compare instead of being scanned and looked up. The
+    // same for a key no pattern names (unnamed_, parallel to pred_).
     size_t probes;
     size_t pred;
   };
@@ -315,6 +316,7 @@ class WalkerImpl final : public Walker {
              nullptr, nullptr, ops_.data() + ops_.size(), 0, probes_.size(), pred_.size()};
       for (const auto& ch : t.children) probes_.push_back(make_probe(ch.key));
       pred_.insert(pred_.end(), t.children.size() + 1, -1);
+      unnamed_.resize(pred_.size());
       n.child_absent_all = child_masks_.data() + child_masks_.size();
       for (const auto& ch : t.children) child_masks_.push_back(mask(f.nodes[ch.node].absent_all));
       n.child_ref = child_masks_.data() + child_masks_.size();
@@ -437,6 +439,19 @@ class WalkerImpl final : public Walker {
     return std::memcmp(p, pr.quoted.data(), pr.len) == 0;
   }
 
+  // Remembers the quoted key at p (plain ASCII, no escapes: len bytes from
+  // the opening to the closing quote) as the unnamed key of a guess slot.
+  static void remember_unnamed(Probe* pr, const char* p, size_t len) {
+#if defined(__SSE2__)
+    if (len > 16) return;
+    pr->len = len;
+    pr->mask = len == 16 ? 0xFFFFu : (1u << len) - 1;
+    pr->bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));  // the padding: readable
+#else
+    (void)pr, (void)p, (void)len;
+#endif
+  }
+
   // A string's first 8 bytes (readable at every string the walker reads:
   // read_string, the padded copy).
   static uint64_t load8(const char* p) {
@@ -557,9 +572,13 @@ class WalkerImpl final : public Walker {
         if (*p_ != '"') return fail();
         const KeyIndex::Entry* e;
         const int32_t guess = next_key[last + 1];
+        Probe& other = unnamed_[nd.pred + static_cast<size_t>(last + 1)];
         if (guess >= 0 && probe_hits(probes_[nd.probes + static_cast<size_t>(guess)], p_)) {
           e = &index.entry(static_cast<size_t>(guess));
           p_ += probes_[nd.probes + static_cast<size_t>(guess)].len;
+        } else if (probe_hits(other, p_)) {
+          e = nullptr;  // the field no pattern names that came here last time
+          p_ += other.len;
         } else {
           // The key, in place when it is plain ASCII without escapes.
           std::string_view key;
@@ -577,7 +596,11 @@ class WalkerImpl final : public Walker {
           // 8 bytes are readable at a key in place (the padding).
           e = in_place ? index.find_wide(key.data(), key.size())
                        : index.find(key.data(), key.size());
-          if (e != nullptr) next_key[last + 1] = static_cast<int32_t>(e->child);
+          if (e != nullptr) {
+            next_key[last + 1] = static_cast<int32_t>(e->child);
+          } else if (q + 1 == p_) {
+            remember_unnamed(&other, k - 1, static_cast<size_t>(p_ - k + 1));
+          }
         }
         if (*p_ != ':') {
           p_ = skip_ws(p_);
@@ -748,6 +771,9 @@ class WalkerImpl final : public Walker {
   std::vector<B> child_masks_;
   std::vector<Probe> probes_;
   std::vector<int32_t> pred_;  // mutable: key order guesses
+  // Mutable, parallel to pred_: the key no pattern names that followed
+  // there in the last record where it was not guessed.
+  std::vector<Probe> unnamed_;
   B all_;
   size_t max_children_ = 1;
   std::vector<uint8_t> seen_;
