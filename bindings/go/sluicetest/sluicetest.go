@@ -63,7 +63,9 @@ func millis(d time.Duration) C.int32_t {
 
 // MockCluster is an in-process Kafka cluster (librdkafka's mock cluster).
 // Its methods are safe from several goroutines. Close it only after every
-// engine using it is closed.
+// engine using it, and every batch they handed out, is closed (a live batch
+// keeps its engine's Kafka client alive). With testing's Cleanup, register
+// the cluster's Close before the engines' so that it runs after them.
 type MockCluster struct {
 	mu         sync.Mutex
 	ptr        *C.sluice_mock_cluster_t
@@ -128,7 +130,8 @@ func (m *MockCluster) SetBrokerUp(brokerID int32, up bool) error {
 	return takeError(C.sluice_mock_broker_set_up(m.ptr, C.int32_t(brokerID), u))
 }
 
-// Close stops and frees the cluster. Safe to call more than once.
+// Close stops and frees the cluster (engines and batches first: see
+// MockCluster). Safe to call more than once.
 func (m *MockCluster) Close() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
