@@ -195,8 +195,9 @@ SLUICE_API sluice_error_t *sluice_engine_poll(sluice_engine_t *engine, int32_t t
  *  loops (select/poll/epoll/asyncio). Any thread. After it turns readable, call
  *  sluice_engine_poll(engine, 0, ...) until it returns no batch; that also
  *  clears it. It stays readable while batches wait (level-triggered), so watch
- *  it only while waiting for a batch, not while holding one. Owned by the
- *  engine: do not close or read it. Linux only
+ *  it only while waiting for a batch, not while holding one. It also turns
+ *  readable when the engine stops (poll then returns SLUICE_ERR_STOPPED).
+ *  Owned by the engine: do not close or read it. Linux only
  *  (eventfd); elsewhere SLUICE_ERR_INVALID_STATE. */
 SLUICE_API sluice_error_t *sluice_engine_wakeup_fd(sluice_engine_t *engine, int32_t *out);
 
@@ -204,7 +205,10 @@ SLUICE_API sluice_error_t *sluice_engine_wakeup_fd(sluice_engine_t *engine, int3
  *  PolledEventCount, FilteredOutEventCount, InvokedEventCount,
  *  FailedInvokeEventCount, CommittedEventCount, CommitErrorCount,
  *  PollingErrorCount, OffsetLag {"topic-partition": n}, MaxOffsetLag,
- *  SumOffsetLag, and sluice's own InFlightBatches, BufferedRecords, ...).
+ *  SumOffsetLag; and sluice's own: Batches, AckedBatches, OversizedBatches,
+ *  InFlightBatches, BufferedRecords, BufferedBytes, AssignedPartitions,
+ *  PausedPartitions, Rebalances, and LastError, a string, "" when none). New
+ *  keys may be added; none is removed within ABI major 1.
  *  *out is NUL-terminated, *len excludes the NUL; the caller frees *out with
  *  sluice_free(). Any thread. */
 SLUICE_API sluice_error_t *sluice_engine_stats(const sluice_engine_t *engine, char **out,

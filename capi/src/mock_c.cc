@@ -69,9 +69,12 @@ SLUICE_API sluice_error_t* sluice_mock_cluster_new(int32_t brokers, sluice_mock_
 
 SLUICE_API void sluice_mock_cluster_destroy(sluice_mock_cluster_t* c) {
   if (!c) return;
-  rd_kafka_mock_cluster_destroy(c->mc);
-  rd_kafka_destroy(c->rk);
-  delete c;
+  (void)guard([&]() -> sluice_error_t* {
+    rd_kafka_mock_cluster_destroy(c->mc);
+    rd_kafka_destroy(c->rk);
+    delete c;
+    return nullptr;
+  });
 }
 
 SLUICE_API const char* sluice_mock_cluster_bootstraps(const sluice_mock_cluster_t* c) {
@@ -193,9 +196,12 @@ SLUICE_API sluice_error_t* sluice_producer_new(const char* bootstrap, sluice_pro
 
 SLUICE_API void sluice_producer_destroy(sluice_producer_t* p) {
   if (!p) return;
-  rd_kafka_flush(p->rk, 10000);
-  rd_kafka_destroy(p->rk);
-  delete p;
+  (void)guard([&]() -> sluice_error_t* {
+    rd_kafka_flush(p->rk, 10000);
+    rd_kafka_destroy(p->rk);
+    delete p;
+    return nullptr;
+  });
 }
 
 SLUICE_API sluice_error_t* sluice_producer_send(sluice_producer_t* p, const char* topic,
