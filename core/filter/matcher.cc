@@ -497,37 +497,47 @@ class WalkerImpl final : public Walker {
     return {sat, pin & sat};
   }
 
-  // The value at p_ (not whitespace) for trie node n. On bytes that are not
-  // JSON, sets p_ to nullptr (the result is then meaningless).
-  [[gnu::always_inline]] Res value(uint32_t n, size_t lvl) {
+  // The value at p (not whitespace) for trie node n; moves p past it. On
+  // bytes that are not JSON, sets p to nullptr (the result is then
+  // meaningless). The cursor is a local of the caller (a register) and goes
+  // through p_ only into object() and array().
+  [[gnu::always_inline]] Res value(uint32_t n, size_t lvl, const char*& p) {
     const Node& nd = nodes_[n];
     Scalar s{Scalar::kNull, {}};
-    switch (*p_) {
-      case '{':
-        return object(n, lvl);
-      case '[':
-        return array(n, lvl);
+    switch (*p) {
+      case '{': {
+        p_ = p;
+        const Res r = object(n, lvl);
+        p = p_;
+        return r;
+      }
+      case '[': {
+        p_ = p;
+        const Res r = array(n, lvl);
+        p = p_;
+        return r;
+      }
       case '"':
         s.kind = Scalar::kString;
         if (nd.nconds == 0) {
-          p_ = skip_string(p_ + 1);
+          p = skip_string(p + 1);
           return {nd.not_self & nd.children_absent, B::none()};
         }
-        p_ = read_string<true>(p_ + 1, &s.s, &strbuf_);
+        p = read_string<true>(p + 1, &s.s, &strbuf_);
         break;
       case 't':
       case 'f':
       case 'n':
-        s.kind = *p_ == 't' ? Scalar::kTrue : *p_ == 'f' ? Scalar::kFalse : Scalar::kNull;
-        p_ = read_literal(p_);
+        s.kind = *p == 't' ? Scalar::kTrue : *p == 'f' ? Scalar::kFalse : Scalar::kNull;
+        p = read_literal(p);
         break;
       default: {
         NumberScan ns;
-        const char* b = p_;
-        p_ = read_number<true>(p_, &ns);
-        if (p_ == nullptr) return {};
+        const char* b = p;
+        p = read_number<true>(p, &ns);
+        if (p == nullptr) return {};
         s.kind = Scalar::kNumber;
-        s.s = std::string_view(b, static_cast<size_t>(p_ - b));
+        s.s = std::string_view(b, static_cast<size_t>(p - b));
         if (ns.has_value) {
           s.num_state = 1;
           s.num = ns.value;
@@ -535,10 +545,11 @@ class WalkerImpl final : public Walker {
         break;
       }
     }
-    if (p_ == nullptr) return {};
+    if (p == nullptr) return {};
     return scalar(nd, s, nd.children_absent);
   }
 
+  // The object at p_; moves p_ past it (nullptr: not JSON).
   [[gnu::noinline]] Res object(uint32_t n, size_t lvl) {
     const Node& nd = nodes_[n];
     const TrieNode& t = *nd.trie;
@@ -564,33 +575,33 @@ class WalkerImpl final : public Walker {
       return few ? ((seen_bits >> ci) & 1) != 0 : seen_here[ci] != 0;
     };
     size_t remaining = nchildren;
-    p_ = skip_ws(p_ + 1);
-    if (*p_ == '}') {
-      ++p_;
+    const char* p = skip_ws(p_ + 1);
+    if (*p == '}') {
+      ++p;
     } else {
       for (;;) {
-        if (*p_ != '"') return fail();
+        if (*p != '"') return fail();
         const KeyIndex::Entry* e;
         const int32_t guess = next_key[last + 1];
         Probe& other = unnamed_[nd.pred + static_cast<size_t>(last + 1)];
-        if (guess >= 0 && probe_hits(probes_[nd.probes + static_cast<size_t>(guess)], p_)) {
+        if (guess >= 0 && probe_hits(probes_[nd.probes + static_cast<size_t>(guess)], p)) {
           e = &index.entry(static_cast<size_t>(guess));
-          p_ += probes_[nd.probes + static_cast<size_t>(guess)].len;
-        } else if (probe_hits(other, p_)) {
+          p += probes_[nd.probes + static_cast<size_t>(guess)].len;
+        } else if (probe_hits(other, p)) {
           e = nullptr;  // the field no pattern names that came here last time
-          p_ += other.len;
+          p += other.len;
         } else {
           // The key, in place when it is plain ASCII without escapes.
           std::string_view key;
-          const char* k = p_ + 1;
+          const char* k = p + 1;
           const char* q = find_string_special(k);
           bool in_place = *q == '"';
           if (in_place) {
             key = std::string_view(k, static_cast<size_t>(q - k));
-            p_ = q + 1;
+            p = q + 1;
           } else {
-            p_ = read_string<true>(k, &key, &keybuf_);
-            if (p_ == nullptr) return {};
+            p = read_string<true>(k, &key, &keybuf_);
+            if (p == nullptr) return fail();
             in_place = key.data() == k;  // non-ASCII without escapes
           }
           // 8 bytes are readable at a key in place (the padding).
@@ -598,56 +609,57 @@ class WalkerImpl final : public Walker {
                        : index.find(key.data(), key.size());
           if (e != nullptr) {
             next_key[last + 1] = static_cast<int32_t>(e->child);
-          } else if (q + 1 == p_) {
-            remember_unnamed(&other, k - 1, static_cast<size_t>(p_ - k + 1));
+          } else if (q + 1 == p) {
+            remember_unnamed(&other, k - 1, static_cast<size_t>(p - k + 1));
           }
         }
-        if (*p_ != ':') {
-          p_ = skip_ws(p_);
-          if (*p_ != ':') return fail();
+        if (*p != ':') {
+          p = skip_ws(p);
+          if (*p != ':') return fail();
         }
-        p_ = skip_ws(p_ + 1);
+        p = skip_ws(p + 1);
         if (e != nullptr) last = static_cast<int32_t>(e->child);
         if (e == nullptr || was_seen(e->child)) {
-          p_ = skip_value(p_, depth_);  // also a repeated key: the first counts
-          if (p_ == nullptr) return {};
+          p = skip_value(p, depth_);  // also a repeated key: the first counts
+          if (p == nullptr) return fail();
         } else {
           if (few) {
             seen_bits |= uint64_t{1} << e->child;
           } else {
             seen_here[e->child] = 1;
           }
-          const Res r = value(e->node, lvl + 1);
-          if (p_ == nullptr) return {};
+          const Res r = value(e->node, lvl + 1, p);
+          if (p == nullptr) return fail();
           as &= r.sat;
           ap |= r.pin;
           --remaining;
           if (lvl == 1 && (remaining == 0 || settled(nd, as, r.pin, seen_bits, seen_here, few))) {
-            resume_at_ = p_;  // the record's top level: stop, check the rest later if needed
+            resume_at_ = p;  // the record's top level: stop, check the rest later if needed
             break;
           }
           if (remaining == 0) {  // every field the patterns name here was read
-            p_ = skip_members(p_, depth_);
-            if (p_ == nullptr) return {};
+            p = skip_members(p, depth_);
+            if (p == nullptr) return fail();
             break;
           }
         }
-        if (*p_ == ',') {
-          p_ = skip_ws(p_ + 1);
+        if (*p == ',') {
+          p = skip_ws(p + 1);
           continue;
         }
-        if (*p_ != '}') {
-          p_ = skip_ws(p_);
-          if (*p_ == ',') {
-            p_ = skip_ws(p_ + 1);
+        if (*p != '}') {
+          p = skip_ws(p);
+          if (*p == ',') {
+            p = skip_ws(p + 1);
             continue;
           }
-          if (*p_ != '}') return fail();
+          if (*p != '}') return fail();
         }
-        ++p_;
+        ++p;
         break;
       }
     }
+    p_ = p;
     --depth_;
     for (size_t ci = 0; remaining > 0 && ci < nchildren; ++ci) {
       if (!was_seen(ci)) as &= nd.child_absent_all[ci];
@@ -685,33 +697,35 @@ class WalkerImpl final : public Walker {
     const Node& nd = nodes_[n];
     B as = B::all(), ap = B::none();
     size_t open = 0;
-  open:  // p_ at '['
+    const char* p = p_;
+  open:  // p at '['
     if (++depth_ > kMaxRecordDepth) return fail();
     ++open;
-    p_ = skip_ws(p_ + 1);
-    if (*p_ == ']') goto close;
-  element:  // p_ at the element's first byte
-    if (*p_ == '[') goto open;
+    p = skip_ws(p + 1);
+    if (*p == ']') goto close;
+  element:  // p at the element's first byte
+    if (*p == '[') goto open;
     {
-      const Res r = value(n, lvl + 1);
-      if (p_ == nullptr) return {};
+      const Res r = value(n, lvl + 1, p);
+      if (p == nullptr) return fail();
       as &= r.sat;
       ap |= r.pin;
     }
-  after:  // p_ after an element
-    if (*p_ == ',') {
-      p_ = skip_ws(p_ + 1);
+  after:  // p after an element
+    if (*p == ',') {
+      p = skip_ws(p + 1);
       goto element;
     }
-    if (*p_ != ']') {
-      if (!is_ws(*p_)) return fail();
-      p_ = skip_ws(p_);
+    if (*p != ']') {
+      if (!is_ws(*p)) return fail();
+      p = skip_ws(p);
       goto after;
     }
-  close:  // p_ at ']'
-    ++p_;
+  close:  // p at ']'
+    ++p;
     --depth_;
     if (--open > 0) goto after;
+    p_ = p;
     return {ap | (as & nd.absent_all), ap};
   }
 
@@ -755,9 +769,9 @@ class WalkerImpl final : public Walker {
     top_reject_ok_ = nd.nconds == 0 && !(filter & nd.not_self & nd.children_fail).any();
     depth_ = 0;
     resume_at_ = nullptr;
-    p_ = skip_ws(text);
-    const Res r = value(n, 1);
-    if (p_ == nullptr || (resume_at_ == nullptr && skip_ws(p_) != text + len)) {
+    const char* at = skip_ws(text);
+    const Res r = value(n, 1, at);
+    if (at == nullptr || (resume_at_ == nullptr && skip_ws(at) != text + len)) {
       return eval_string(part, n);
     }
     resume_[part] = resume_at_;
