@@ -1,8 +1,8 @@
 // matcher.cc: Matcher, the operators on scalars, and the record walker.
 //
-// One walk over a record part follows the compiled trie (pattern.h) while it
-// reads the bytes in place with json_scan.h; fields no pattern names are
-// skipped (and checked) without being looked at. For each trie node and
+// One walk over a record part (copied once into a buffer with zero padding,
+// json_scan.h) follows the compiled trie (pattern.h); fields no pattern names
+// are skipped (and checked) without being looked at. For each trie node and
 // record value the walk yields two bitsets over the alternatives: sat (the
 // alternative's conditions below this node hold) and pin (they hold with at
 // least one value actually matched). Objects AND their children; arrays take
@@ -17,9 +17,16 @@
 //
 // JSON validity is checked lazily. Everything the walk reads, including the
 // fields it skips, is checked as it goes; the walk stops early only at the
-// top level of the record, once every field the patterns name there was
-// read. The rest is checked only when reading the bytes as a plain string
-// instead would change the answer (docs/FILTERS.md).
+// top level of the record, once the answer is settled (settled()): every
+// field the patterns name there was read, or no alternative can hold, or one
+// holds that names none of the fields still unread. The rest is checked only
+// when reading the bytes as a plain string instead would change the answer
+// (docs/FILTERS.md).
+//
+// Speed (bench/results/filter-vs-event-ruler.txt): field names are found by
+// a perfect hash, but first compared with a guess from the previous records'
+// key order (Probe); operators on strings compare 8-byte heads; bitsets are
+// values (one register for up to 64 alternatives).
 #include "core/filter/matcher.h"
 
 #include <algorithm>
@@ -248,11 +255,11 @@ class WalkerImpl final : public Walker {
   struct Res {
     B sat, pin;
   };
-  // An operator with what the common string comparisons need at hand: the
-  // operand's length, first bytes (zero-padded) and a mask of them.
   // The operators of a node's conditions, one after the other: a hit adds
   // its condition's alternatives (mask) and skips the condition's other
-  // operators (rest: the operators left in it, this one included).
+  // operators (rest: the operators left in it, this one included). The
+  // common string comparisons use the operand's length and first bytes
+  // (zero-padded, with a mask of them) without a call.
   struct FastOp {
     Op op;
     size_t len;
