@@ -543,6 +543,17 @@ TEST(FilterMatcher, KeyOrderGuessesNeverChangeAnswers) {
     for (const char* v : yes) EXPECT_TRUE(t.value(v)) << v;
     for (const char* v : no) EXPECT_FALSE(t.value(v)) << v;
   }
+  // Long names, and records that end inside the guessed key.
+  for (size_t len : {14u, 15u, 16u, 30u, 62u, 63u, 100u}) {
+    const std::string name(len, 'k');
+    Tester l("[{\"value\":{\"" + name + "\":[1]}}]");
+    const std::string rec = "{\"" + name + "\":1}";
+    for (int round = 0; round < 2; ++round) {
+      EXPECT_TRUE(l.value(rec)) << len;
+      for (size_t cut = 1; cut < rec.size(); ++cut) EXPECT_FALSE(l.value(rec.substr(0, cut))) << cut;
+      EXPECT_FALSE(l.value("{\"" + name + "k\":1}"));
+    }
+  }
 }
 
 TEST(FilterMatcher, EarlyAnswersKeepValidityRules) {

@@ -419,6 +419,9 @@ class WalkerImpl final : public Walker {
     for (char c : name) {
       if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return pr;
     }
+    // Compared in place, so at most the padding's length: a record that ends
+    // sooner meets the padding's zeros, which no quoted name holds.
+    if (name.size() + 2 > kPadding) return pr;
     pr.quoted = '"' + name + '"';
     pr.len = pr.quoted.size();
 #if defined(__SSE2__)
