@@ -695,6 +695,11 @@ int sluice_cli_run(int argc, char** argv) {
     std::fprintf(stderr, "sluice: only %s of the %s demo records were processed\n",
                  fmt_count(ok + s.filtered).c_str(), fmt_count(demo.records).c_str());
     rc = kExitFailure;
+  } else if (embedded && s.committed < demo.records) {
+    // The demo's promise is at-least-once with a commit after success: check it.
+    std::fprintf(stderr, "sluice: only %s of the %s demo records were committed\n",
+                 fmt_count(s.committed).c_str(), fmt_count(demo.records).c_str());
+    rc = kExitFailure;
   }
   sluice_engine_destroy(engine);
   return rc;
