@@ -89,6 +89,11 @@ Status Core::start(const config::Config& cfg) {
       {"enable.partition.eof", "false"},
       {"partition.assignment.strategy", "cooperative-sticky"},
       {"auto.offset.reset", pos == "latest" ? "latest" : "earliest"},
+      // All partitions feed one consumer queue, so librdkafka's per-queue
+      // prefetch floor (default 100,000 messages) would throttle fetching for
+      // the engine's whole backlog (measured: fetch stalls of ~0.6 s). sluice
+      // bounds memory itself (max.inflight.*, queued.max.messages.kbytes).
+      {"queued.min.messages", "1000000"},
   };
   for (const auto& kv : cfg.kafka()) settings.push_back(kv);  // user settings win
   for (const auto& [k, v] : settings) {
@@ -147,6 +152,7 @@ Status Core::stop(Clock::duration timeout) {
 }
 
 void Core::signal_ready() {
+  if (s_.handler && state() != State::kStopped) return;  // push mode: no one reads the fd
   uint64_t one = 1;
   ssize_t r = ::write(efd_, &one, sizeof one);
   (void)r;  // EAGAIN means the counter is already non-zero: still readable
