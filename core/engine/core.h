@@ -90,6 +90,7 @@ class Core : public std::enable_shared_from_this<Core> {
   std::shared_ptr<BatchData> form_batch(PartitionState& p);
   void enqueue(PartitionState& p, Clock::time_point now);
   void flush_commits(bool sync);
+  rd_kafka_resp_err_t commit_bounded(rd_kafka_topic_partition_list_t* list);
   void apply_backpressure();
   Clock::time_point next_deadline(Clock::time_point now) const;
   void on_assign(rd_kafka_topic_partition_list_t* parts);
@@ -130,6 +131,7 @@ class Core : public std::enable_shared_from_this<Core> {
   size_t rr_ = 0;            // round-robin start for dispatch fairness
   bool commit_dirty_ = false;
   Clock::time_point last_commit_{};
+  Clock::time_point commit_deadline_{};  // bound for the next synchronous commit
   int64_t assignments_seen_ = 0;
   // Cooperative rebalances: from a revoke until the next generation's
   // assignment the member is rejoining, and librdkafka 2.0 turns a commit

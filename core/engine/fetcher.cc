@@ -300,16 +300,13 @@ void Core::flush_commits(bool sync) {
     publish_position(*p);
   }
   if (list->cnt > 0) {
-    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
-    for (int attempt = 0; attempt < (sync ? 10 : 1); ++attempt) {
-      if (attempt) std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
-      err = rd_kafka_commit(rk_, list, sync ? 0 : 1);
-      if (!err || err == RD_KAFKA_RESP_ERR__NO_OFFSET) break;
-      stats_.commit_errors++;
-      std::lock_guard<std::mutex> g(stats_.mu);
-      stats_.last_error = std::string("commit: ") + rd_kafka_err2str(err);
-    }
+    rd_kafka_resp_err_t err = sync ? commit_bounded(list) : rd_kafka_commit(rk_, list, 1);
     if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+      stats_.commit_errors++;
+      {
+        std::lock_guard<std::mutex> g(stats_.mu);
+        stats_.last_error = std::string("commit: ") + rd_kafka_err2str(err);
+      }
       for (PartitionState* p : assigned_) p->committed = -1;  // resend with the next commit
       commit_dirty_ = true;
     } else {
@@ -317,6 +314,30 @@ void Core::flush_commits(bool sync) {
     }
   }
   rd_kafka_topic_partition_list_destroy(list);
+}
+
+// A synchronous commit that gives up at a deadline of ours: rd_kafka_commit's
+// own sync mode waits while the coordinator is unknown, up to the socket
+// timeout (60 s), which would make stop() and revokes hang far past their
+// bounds. Retries until the deadline (at least 2 s); what is not committed
+// then is delivered again later (at-least-once).
+rd_kafka_resp_err_t Core::commit_bounded(rd_kafka_topic_partition_list_t* list) {
+  const auto deadline = std::max(Clock::now() + std::chrono::seconds(2), commit_deadline_);
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;
+  for (int attempt = 0; Clock::now() < deadline; ++attempt) {
+    if (attempt) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    rd_kafka_queue_t* q = rd_kafka_queue_new(rk_);
+    err = rd_kafka_commit_queue(rk_, list, q, nullptr, nullptr);
+    if (!err) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      rd_kafka_event_t* ev = rd_kafka_queue_poll(q, static_cast<int>(std::max<int64_t>(1, left.count())));
+      err = ev ? rd_kafka_event_error(ev) : RD_KAFKA_RESP_ERR__TIMED_OUT;
+      if (ev) rd_kafka_event_destroy(ev);
+    }
+    rd_kafka_queue_destroy(q);
+    if (!err || err == RD_KAFKA_RESP_ERR__NO_OFFSET) return err;
+  }
+  return err;
 }
 
 void Core::apply_backpressure() {
@@ -470,8 +491,10 @@ void Core::resume_lost_positions(rd_kafka_topic_partition_list_t* parts) {
   for (int i = 0; i < parts->cnt; ++i) {
     auto it = lost_positions_.find(parts->elems[i].partition);
     if (it == lost_positions_.end()) continue;
+    // Without the committed offset, resuming from the acknowledged position
+    // still delivers nothing acknowledged twice here, and loses nothing.
     const int64_t committed = have_committed ? c->elems[i].offset : -1;
-    if (have_committed && it->second > committed) {
+    if (it->second > committed) {
       parts->elems[i].offset = it->second;
       resumed_.push_back(it->first);
     }
@@ -514,6 +537,7 @@ void Core::on_revoke(rd_kafka_topic_partition_list_t* parts, bool lost) {
         c.data.reset();
       }
     }
+    commit_deadline_ = deadline;
     flush_commits(true);
   }
   std::vector<PartitionState*> keep;
@@ -572,6 +596,7 @@ void Core::drain_for_stop() {
       c.data.reset();
     }
   }
+  commit_deadline_ = deadline;
   flush_commits(true);
   await_first_assignment(deadline);
   // Close leaves the group; its revoke callback finds nothing left to wait for.

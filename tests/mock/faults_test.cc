@@ -154,7 +154,7 @@ TEST_F(Faults, ConcurrentStopIsSafe) {
 TEST_F(Faults, StopFromHandlerIsInvalidState) {
   produce_numbered(sluice_mock_cluster_bootstraps(cluster_), topic_, 2, 5);
   struct Ctx {
-    sluice_engine_t* engine = nullptr;
+    std::atomic<sluice_engine_t*> engine{nullptr};
     std::atomic<int> code{-1};
   } ctx;
   ConfPtr conf = make_conf({{"bootstrap.servers", sluice_mock_cluster_bootstraps(cluster_)},
@@ -165,8 +165,8 @@ TEST_F(Faults, StopFromHandlerIsInvalidState) {
       conf.get(),
       [](void* opaque, const sluice_batch_t*) -> int32_t {
         auto* c = static_cast<Ctx*>(opaque);
-        while (!c->engine) std::this_thread::yield();
-        sluice_error_t* err = sluice_engine_stop(c->engine, 1000);
+        while (!c->engine.load()) std::this_thread::yield();
+        sluice_error_t* err = sluice_engine_stop(c->engine.load(), 1000);
         c->code = err ? sluice_error_code(err) : 0;
         sluice_error_destroy(err);
         return 0;
