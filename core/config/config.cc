@@ -43,10 +43,12 @@ std::vector<KeyInfo> make_keys() {
       {"max.concurrency", Type::kInt, "16", 1, 4096, {},
        "Most batches handed out at once, across partitions (one per partition at most). "
        "In push mode, the number of handler threads."},
-      {"max.inflight.records", Type::kInt, "200000", 1, 100000000, {},
+      {"max.inflight.records", Type::kInt, "1000000", 1, 100000000, {},
        "Back-pressure: when this many records are fetched but not yet acknowledged, "
-       "fetching pauses for the partitions that hold them."},
-      {"max.inflight.bytes", Type::kInt, "268435456", 1048576, kMaxInt, {},
+       "fetching pauses for the partitions that hold them. A pause discards what "
+       "librdkafka had prefetched, so a bound hit often costs throughput (measured: "
+       "0.14x vs 0.57x raw at batch.size 100 with 200,000 vs 10,000,000)."},
+      {"max.inflight.bytes", Type::kInt, "536870912", 1048576, kMaxInt, {},
        "Back-pressure: the same bound in bytes of keys, values and headers."},
       {"retry.backoff.ms", Type::kInt, "100", 0, 600000, {},
        "Backoff before a failed batch is offered again; doubles per attempt."},
