@@ -207,7 +207,8 @@ extern "C" {
     pub fn sluice_conf_set(conf: *mut sluice_conf_t, key: *const c_char, value: *const c_char) -> *mut sluice_error_t;
 
     /// Copies the current value of key (default included) as a NUL-terminated
-    /// string into *out; the caller frees it with sluice_free().
+    /// string into *out; the caller frees it with sluice_free(). Safe concurrently
+    /// with other sluice_conf_get calls, not with sluice_conf_set on the same conf.
     pub fn sluice_conf_get(conf: *const sluice_conf_t, key: *const c_char, out: *mut *mut c_char) -> *mut sluice_error_t;
 
     /// Switches the conf to push mode: engines created from it call fn on
@@ -224,18 +225,22 @@ extern "C" {
     pub fn sluice_engine_new(conf: *const sluice_conf_t, out: *mut *mut sluice_engine_t) -> *mut sluice_error_t;
 
     /// Stops the engine: no new batches are handed out; batches already handed out
-    /// may still be acked or failed until timeout_ms passes; then every
+    /// may still be acked or failed until timeout_ms passes (negative: no limit);
+    /// then every
     /// acknowledged offset is committed (synchronously), the consumer leaves the
     /// group and the worker threads are joined. Batches not yet acknowledged are
     /// not committed and will be delivered again (to this group) later. Returns
     /// SLUICE_ERR_TIMEOUT if batches were still outstanding at the deadline (the
-    /// engine is stopped all the same). A second call is a no-op. Must not be
-    /// called from a handler. Any thread.
+    /// engine is stopped all the same). Any thread; concurrent calls are fine: one
+    /// stops, the others wait for it and return NULL, as does any later call.
+    /// From a handler of the same engine: SLUICE_ERR_INVALID_STATE.
     pub fn sluice_engine_stop(engine: *mut sluice_engine_t, timeout_ms: i32) -> *mut sluice_error_t;
 
     /// Stops the engine if needed (as sluice_engine_stop with 10 s) and frees it.
     /// NULL is a no-op. Batches still alive stay valid until destroyed; acking them
-    /// returns SLUICE_ERR_STOPPED. Not thread-safe with other calls on engine.
+    /// returns SLUICE_ERR_STOPPED. Not thread-safe with other calls on engine, and
+    /// never to be called from a handler of the same engine (stop it from another
+    /// thread first).
     pub fn sluice_engine_destroy(engine: *mut sluice_engine_t);
 
     /// Pull mode: waits up to timeout_ms (0 = don't wait, -1 = forever) for the
@@ -248,9 +253,12 @@ extern "C" {
     pub fn sluice_engine_poll(engine: *mut sluice_engine_t, timeout_ms: i32, out: *mut *mut sluice_batch_t) -> *mut sluice_error_t;
 
     /// A file descriptor that becomes readable when a batch may be ready, for event
-    /// loops (select/poll/epoll/asyncio). After it turns readable, call
+    /// loops (select/poll/epoll/asyncio). Any thread. After it turns readable, call
     /// sluice_engine_poll(engine, 0, ...) until it returns no batch; that also
-    /// clears it. Owned by the engine: do not close or read it. Linux only
+    /// clears it. It stays readable while batches wait (level-triggered), so watch
+    /// it only while waiting for a batch, not while holding one. It also turns
+    /// readable when the engine stops (poll then returns SLUICE_ERR_STOPPED).
+    /// Owned by the engine: do not close or read it. Linux only
     /// (eventfd); elsewhere SLUICE_ERR_INVALID_STATE.
     pub fn sluice_engine_wakeup_fd(engine: *mut sluice_engine_t, out: *mut i32) -> *mut sluice_error_t;
 
@@ -258,7 +266,10 @@ extern "C" {
     /// PolledEventCount, FilteredOutEventCount, InvokedEventCount,
     /// FailedInvokeEventCount, CommittedEventCount, CommitErrorCount,
     /// PollingErrorCount, OffsetLag {"topic-partition": n}, MaxOffsetLag,
-    /// SumOffsetLag, and sluice's own InFlightBatches, BufferedRecords, ...).
+    /// SumOffsetLag; and sluice's own: Batches, AckedBatches, OversizedBatches,
+    /// InFlightBatches, BufferedRecords, BufferedBytes, AssignedPartitions,
+    /// PausedPartitions, Rebalances, and LastError, a string, "" when none). New
+    /// keys may be added; none is removed within ABI major 1.
     /// *out is NUL-terminated, *len excludes the NUL; the caller frees *out with
     /// sluice_free(). Any thread.
     pub fn sluice_engine_stats(engine: *const sluice_engine_t, out: *mut *mut c_char, len: *mut u64) -> *mut sluice_error_t;
@@ -281,27 +292,27 @@ extern "C" {
 
     /// The batch's event, the exact Lambda MSK event JSON (docs/EVENT.md). *data
     /// points into the batch (not NUL-terminated) and stays valid until it is
-    /// destroyed. Encoded on first call; not thread-safe for the same batch.
+    /// destroyed. Encoded once, on the first call. Any thread.
     pub fn sluice_batch_event(batch: *const sluice_batch_t, data: *mut *const u8, len: *mut u64) -> *mut sluice_error_t;
 
     /// The records, in offset order: *records points to *count views owned by the
-    /// batch. Any thread.
+    /// batch (*records may be NULL when *count is 0). Any thread.
     pub fn sluice_batch_records(batch: *const sluice_batch_t, records: *mut *const sluice_record_t, count: *mut u64) -> *mut sluice_error_t;
 
     /// All headers of all records, indexed by sluice_record_t.header_first; owned
-    /// by the batch. Any thread.
+    /// by the batch (*headers may be NULL when *count is 0). Any thread.
     pub fn sluice_batch_headers(batch: *const sluice_batch_t, headers: *mut *const sluice_header_t, count: *mut u64) -> *mut sluice_error_t;
 
     /// The batch's topic (NUL-terminated, owned by the batch), partition, and
     /// flags (SLUICE_BATCH_*). These never fail for a valid batch; for NULL they
-    /// return "", -1 and 0.
+    /// return "", -1 and 0. Any thread (the values never change for a batch).
     pub fn sluice_batch_topic(batch: *const sluice_batch_t) -> *const c_char;
 
     pub fn sluice_batch_partition(batch: *const sluice_batch_t) -> i32;
 
     pub fn sluice_batch_flags(batch: *const sluice_batch_t) -> u32;
 
-    /// How many times this batch was offered before (0 on first delivery).
+    /// How many times this batch was offered before (0 on first delivery). Any thread.
     pub fn sluice_batch_attempt(batch: *const sluice_batch_t) -> u32;
 
     /// Compiles filter patterns: the same value "filter.patterns" takes, a JSON
@@ -342,8 +353,9 @@ extern "C" {
     /// The caller owns *out.
     pub fn sluice_mock_cluster_new(brokers: i32, out: *mut *mut sluice_mock_cluster_t) -> *mut sluice_error_t;
 
-    /// Stops and frees the cluster. NULL is a no-op. Engines using it must be
-    /// destroyed first.
+    /// Stops and frees the cluster. NULL is a no-op. Engines using it, and every
+    /// batch they handed out (a live batch keeps its engine's Kafka client alive),
+    /// must be destroyed first.
     pub fn sluice_mock_cluster_destroy(cluster: *mut sluice_mock_cluster_t);
 
     /// The bootstrap address list ("127.0.0.1:port,..."), owned by the cluster.
