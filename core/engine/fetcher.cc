@@ -15,6 +15,20 @@ namespace sluice::engine {
 
 namespace {
 constexpr auto kMaxWait = std::chrono::milliseconds(100);
+// Appends a message's headers, as zero-copy views, to `out`.
+template <typename Vec>
+void read_headers(rd_kafka_message_t* m, Vec& out) {
+  rd_kafka_headers_t* hdrs = nullptr;
+  if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR || !hdrs) return;
+  const char* name;
+  const void* value;
+  size_t size;
+  for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == 0; ++i)
+    out.push_back(sluice_header_t{name, static_cast<const uint8_t*>(value),
+                                  static_cast<uint32_t>(std::strlen(name)),
+                                  static_cast<uint32_t>(size)});
+}
+
 int to_ms(Clock::duration d) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
   return static_cast<int>(std::clamp<int64_t>(ms, 0, 100));
@@ -122,24 +136,15 @@ void Core::handle_message(rd_kafka_message_t* m, Clock::time_point now) {
   r.timestamp_type = static_cast<int32_t>(tstype);
   uint64_t payload = m->key_len + m->len;
   hdr_scratch_.clear();
-  rd_kafka_headers_t* hdrs = nullptr;
-  if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs) {
-    const char* name;
-    const void* value;
-    size_t size;
-    for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == 0; ++i) {
-      sluice_header_t h{name, static_cast<const uint8_t*>(value),
-                        static_cast<uint32_t>(std::strlen(name)), static_cast<uint32_t>(size)};
-      payload += h.name_len + h.value_len;
-      hdr_scratch_.push_back(h);
-    }
-  }
+  read_headers(m, hdr_scratch_);
+  for (const auto& h : hdr_scratch_) payload += h.name_len + h.value_len;
   r.header_first = 0;
   r.header_count = static_cast<uint32_t>(hdr_scratch_.size());
   const auto size = writer_.record_size(topic_json_len_, r, hdr_scratch_.data());
 
   p->pending.push_back(Pending{m, static_cast<uint32_t>(size), static_cast<uint32_t>(payload),
-                               0, m->offset + 1, now});
+                               0, r.header_count, r.timestamp_type, r.timestamp, m->offset + 1,
+                               now});
   p->pending_event_bytes += size;
   stats_.buffered_records++;
   stats_.buffered_bytes += static_cast<int64_t>(payload);
@@ -159,30 +164,23 @@ std::shared_ptr<BatchData> Core::form_batch(PartitionState& p) {
   b->event_size = total;
   b->msgs.reserve(k);
   b->records.reserve(k);
+  size_t nheaders = 0;
+  for (size_t i = 0; i < k; ++i) nheaders += p.pending[i].headers;
+  b->headers.reserve(nheaders);
   for (size_t i = 0; i < k; ++i) {
     Pending& pe = p.pending.front();
     rd_kafka_message_t* m = pe.msg;
     sluice_record_t r{};
     r.offset = m->offset;
-    rd_kafka_timestamp_type_t tstype;
-    r.timestamp = rd_kafka_message_timestamp(m, &tstype);
-    r.timestamp_type = static_cast<int32_t>(tstype);
+    r.timestamp = pe.timestamp;  // read on arrival, with the header count
+    r.timestamp_type = pe.timestamp_type;
     r.key = static_cast<const uint8_t*>(m->key);
     r.key_len = r.key ? static_cast<uint32_t>(m->key_len) : 0;
     r.value = static_cast<const uint8_t*>(m->payload);
     r.value_len = r.value ? static_cast<uint32_t>(m->len) : 0;
     r.partition = m->partition;
     r.header_first = static_cast<uint32_t>(b->headers.size());
-    rd_kafka_headers_t* hdrs = nullptr;
-    if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs) {
-      const char* name;
-      const void* value;
-      size_t size;
-      for (size_t h = 0; rd_kafka_header_get_all(hdrs, h, &name, &value, &size) == 0; ++h)
-        b->headers.push_back(sluice_header_t{name, static_cast<const uint8_t*>(value),
-                                             static_cast<uint32_t>(std::strlen(name)),
-                                             static_cast<uint32_t>(size)});
-    }
+    if (pe.headers) read_headers(m, b->headers);
     r.header_count = static_cast<uint32_t>(b->headers.size() - r.header_first);
     b->records.push_back(r);
     b->msgs.push_back(m);

@@ -21,6 +21,9 @@ struct Pending {
   uint32_t event_size = 0;    // its JSON object's bytes in the event
   uint32_t payload = 0;       // key + value + header bytes (back-pressure)
   uint32_t filtered_after = 0;  // filtered-out records right after it
+  uint32_t headers = 0;       // its header count (read once, on arrival)
+  int32_t timestamp_type = 0;
+  int64_t timestamp = -1;
   int64_t commit_to = -1;     // offset to commit once it is done (covers
                               // filtered records that followed it)
   Clock::time_point arrival;  // for batch.window.ms
