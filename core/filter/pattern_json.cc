@@ -1,5 +1,6 @@
 #include "core/filter/pattern_json.h"
 
+#include "core/filter/json_scan.h"
 #include "core/filter/text.h"
 
 namespace sluice::filter {
@@ -162,24 +163,6 @@ class Reader {
     return true;
   }
 
-  static void put_utf8(char32_t c, std::string* s) {
-    if (c < 0x80) {
-      s->push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-      s->push_back(static_cast<char>(0xC0 | (c >> 6)));
-      s->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-      s->push_back(static_cast<char>(0xE0 | (c >> 12)));
-      s->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      s->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-      s->push_back(static_cast<char>(0xF0 | (c >> 18)));
-      s->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-      s->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      s->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
-
   // Reads the string at i_ (which is '"'), unescaping into *s; *offs, when
   // given, gets the outer offset of every output byte plus the closing quote.
   Status string(std::string* s, std::vector<int64_t>* offs) {
@@ -231,7 +214,7 @@ class Reader {
             return fail("bad escape");
         }
         const size_t before = s->size();
-        put_utf8(out, s);
+        internal::append_utf8(out, s);
         if (offs) offs->insert(offs->end(), s->size() - before, outer(at));
         i_ += len;
         continue;
