@@ -12,6 +12,7 @@
 #include <mimalloc.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -23,6 +24,21 @@
 namespace sluice::engine {
 
 class Core;
+
+// ThreadSanitizer cannot see the synchronization inside libmimalloc (not
+// instrumented), so memory one thread frees and another reuses would read as a
+// race; TSan builds use the allocator TSan intercepts.
+#if defined(__SANITIZE_THREAD__)
+template <typename T>
+using BatchAllocator = std::allocator<T>;
+inline void* batch_malloc(size_t n) { return std::malloc(n); }
+inline void batch_free(void* p) { std::free(p); }
+#else
+template <typename T>
+using BatchAllocator = mi_stl_allocator<T>;
+inline void* batch_malloc(size_t n) { return mi_malloc(n); }
+inline void batch_free(void* p) { mi_free(p); }
+#endif
 
 enum class DeliveryState : int { kHeld, kQueued, kDelivered, kWithdrawn };
 
@@ -38,7 +54,7 @@ struct BatchData {
   // replaced): cheap cross-thread frees, since a batch is usually freed on a
   // host thread, not the fetch thread that built it.
   template <typename T>
-  using Vec = std::vector<T, mi_stl_allocator<T>>;
+  using Vec = std::vector<T, BatchAllocator<T>>;
   Vec<rd_kafka_message_t*> msgs;  // owned
   Vec<sluice_record_t> records;
   Vec<sluice_header_t> headers;
@@ -49,7 +65,7 @@ struct BatchData {
 
   // Lazily encoded event. Once-only, because a host may still read the event
   // of a failed delivery while the retry's host reads the same data.
-  char* event = nullptr;  // mi_malloc'd
+  char* event = nullptr;  // from batch_malloc
   std::once_flag event_once;
 
   // Fetch thread only.

@@ -16,7 +16,7 @@ namespace sluice::engine {
 
 BatchData::~BatchData() {
   for (auto* m : msgs) rd_kafka_message_destroy(m);
-  mi_free(event);
+  batch_free(event);
 }
 
 // librdkafka's C callbacks, trampolined to the Core they were registered with.

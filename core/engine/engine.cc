@@ -83,7 +83,7 @@ Status batch_event(const sluice_batch* b, const uint8_t** data, uint64_t* len) {
   BatchData& d = *b->data;
   size_t written = d.event_size;
   std::call_once(d.event_once, [&] {
-    d.event = static_cast<char*>(mi_malloc(d.event_size ? d.event_size : 1));
+    d.event = static_cast<char*>(batch_malloc(d.event_size ? d.event_size : 1));
     if (!d.event) throw std::bad_alloc();  // the C shim turns it into an error
     const Core& core = *d.core;
     written = core.writer().write(d.event, core.topic(), d.partition, d.records.data(),

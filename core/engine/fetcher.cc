@@ -151,7 +151,7 @@ void Core::handle_message(rd_kafka_message_t* m, Clock::time_point now) {
 }
 
 std::shared_ptr<BatchData> Core::form_batch(PartitionState& p) {
-  auto b = std::allocate_shared<BatchData>(mi_stl_allocator<BatchData>(), shared_from_this());
+  auto b = std::allocate_shared<BatchData>(BatchAllocator<BatchData>(), shared_from_this());
   b->partition = p.partition;
   uint64_t total = writer_.envelope_size(s_.topic, p.partition);
   size_t k = 0;
