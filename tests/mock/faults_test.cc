@@ -68,7 +68,7 @@ TEST_F(Faults, CommitErrorsAreRetriedAndNothingAckedComesBack) {
     auto seen = pull_until(e.get(), 20, 60000);  // one batch acked, group joined
     SLUICE_ASSERT_OK(sluice_mock_push_request_errors(cluster_, kOffsetCommit, 6,
                                                      kCoordinatorNotAvailable));
-    auto more = pull_until(e.get(), 180, 60000);
+    auto more = pull_until(e.get(), 200 - record_count(seen), 60000);
     seen.insert(seen.end(), more.begin(), more.end());
     expect_in_order(seen, 100);
     SLUICE_ASSERT_OK(sluice_engine_stop(e.get(), 10000));
