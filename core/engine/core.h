@@ -39,6 +39,15 @@ namespace sluice::engine {
 
 enum class State : int { kRunning, kDraining, kStopped };
 
+// A consumer blocked on an empty queue spins only briefly before it sleeps
+// (moodycamel's default is 10,000 spins): the threads it would wait for (the
+// fetch thread, librdkafka's) need the cores more, and there may be only two.
+struct QueueTraits : moodycamel::ConcurrentQueueDefaultTraits {
+  static const int MAX_SEMA_SPINS = 100;
+};
+template <typename T>
+using Queue = moodycamel::BlockingConcurrentQueue<T, QueueTraits>;
+
 struct Settings {
   std::string topic;
   int64_t batch_size = 100;
@@ -117,8 +126,8 @@ class Core : public std::enable_shared_from_this<Core> {
   bool cooperative_ = true;
   int efd_ = -1;
 
-  moodycamel::BlockingConcurrentQueue<sluice_batch*> ready_;
-  moodycamel::BlockingConcurrentQueue<Completion> completions_;
+  Queue<sluice_batch*> ready_;
+  Queue<Completion> completions_;
   std::atomic<State> state_{State::kRunning};
   std::atomic<bool> stop_requested_{false};
   std::atomic<int64_t> stop_deadline_ns_{0};

@@ -126,15 +126,15 @@ void Core::handle_message(rd_kafka_message_t* m, Clock::time_point now) {
   // Its size in the event, so batches can be cut before batch.max.bytes.
   sluice_record_t r{};
   r.key = key;
-  r.key_len = static_cast<uint32_t>(m->key_len);
+  r.key_len = key ? static_cast<uint32_t>(m->key_len) : 0;
   r.value = val;
-  r.value_len = static_cast<uint32_t>(m->len);
+  r.value_len = val ? static_cast<uint32_t>(m->len) : 0;
   r.offset = m->offset;
   r.partition = m->partition;
   rd_kafka_timestamp_type_t tstype;
   r.timestamp = rd_kafka_message_timestamp(m, &tstype);
   r.timestamp_type = static_cast<int32_t>(tstype);
-  uint64_t payload = m->key_len + m->len;
+  uint64_t payload = r.key_len + r.value_len;
   hdr_scratch_.clear();
   read_headers(m, hdr_scratch_);
   for (const auto& h : hdr_scratch_) payload += h.name_len + h.value_len;
@@ -142,9 +142,8 @@ void Core::handle_message(rd_kafka_message_t* m, Clock::time_point now) {
   r.header_count = static_cast<uint32_t>(hdr_scratch_.size());
   const auto size = writer_.record_size(topic_json_len_, r, hdr_scratch_.data());
 
-  p->pending.push_back(Pending{m, static_cast<uint32_t>(size), static_cast<uint32_t>(payload),
-                               0, r.header_count, r.timestamp_type, r.timestamp, m->offset + 1,
-                               now});
+  p->pending.push_back(Pending{m, r, static_cast<uint32_t>(size), static_cast<uint32_t>(payload),
+                               0, m->offset + 1, now});
   p->pending_event_bytes += size;
   stats_.buffered_records++;
   stats_.buffered_bytes += static_cast<int64_t>(payload);
@@ -165,23 +164,14 @@ std::shared_ptr<BatchData> Core::form_batch(PartitionState& p) {
   b->msgs.reserve(k);
   b->records.reserve(k);
   size_t nheaders = 0;
-  for (size_t i = 0; i < k; ++i) nheaders += p.pending[i].headers;
+  for (size_t i = 0; i < k; ++i) nheaders += p.pending[i].rec.header_count;
   b->headers.reserve(nheaders);
   for (size_t i = 0; i < k; ++i) {
     Pending& pe = p.pending.front();
     rd_kafka_message_t* m = pe.msg;
-    sluice_record_t r{};
-    r.offset = m->offset;
-    r.timestamp = pe.timestamp;  // read on arrival, with the header count
-    r.timestamp_type = pe.timestamp_type;
-    r.key = static_cast<const uint8_t*>(m->key);
-    r.key_len = r.key ? static_cast<uint32_t>(m->key_len) : 0;
-    r.value = static_cast<const uint8_t*>(m->payload);
-    r.value_len = r.value ? static_cast<uint32_t>(m->len) : 0;
-    r.partition = m->partition;
+    sluice_record_t r = pe.rec;
     r.header_first = static_cast<uint32_t>(b->headers.size());
-    if (pe.headers) read_headers(m, b->headers);
-    r.header_count = static_cast<uint32_t>(b->headers.size() - r.header_first);
+    if (r.header_count) read_headers(m, b->headers);  // librdkafka parsed them on arrival
     b->records.push_back(r);
     b->msgs.push_back(m);
     b->commit_to = pe.commit_to;

@@ -15,15 +15,16 @@ namespace sluice::engine {
 
 using Clock = std::chrono::steady_clock;
 
-// A fetched record waiting for its batch.
+// A fetched record waiting for its batch. It keeps the record's view, read
+// while the message was hot in cache: with a deep backlog the message is long
+// out of cache by the time its batch forms, and form_batch then only reads
+// this ring, front to back.
 struct Pending {
   rd_kafka_message_t* msg = nullptr;
+  sluice_record_t rec{};      // header_first is set when the batch forms
   uint32_t event_size = 0;    // its JSON object's bytes in the event
   uint32_t payload = 0;       // key + value + header bytes (back-pressure)
   uint32_t filtered_after = 0;  // filtered-out records right after it
-  uint32_t headers = 0;       // its header count (read once, on arrival)
-  int32_t timestamp_type = 0;
-  int64_t timestamp = -1;
   int64_t commit_to = -1;     // offset to commit once it is done (covers
                               // filtered records that followed it)
   Clock::time_point arrival;  // for batch.window.ms
