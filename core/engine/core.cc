@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cinttypes>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 
@@ -157,6 +158,7 @@ Status Core::stop(Clock::duration timeout) {
   while (ready_.try_dequeue(b)) delete b;
   Completion c;
   while (completions_.try_dequeue(c)) c.data.reset();
+  reap(SIZE_MAX);
   if (stop_timed_out_.load())
     return make_error(SLUICE_ERR_TIMEOUT,
                       "stopped with batches still unacknowledged; they were not committed and "
@@ -166,9 +168,17 @@ Status Core::stop(Clock::duration timeout) {
 
 void Core::signal_ready() {
   if (s_.handler && state() != State::kStopped) return;  // push mode: no one reads the fd
+  if (!fd_wanted_.load(std::memory_order_acquire)) return;
+  if (fd_signalled_.exchange(true)) return;  // already readable
   uint64_t one = 1;
   ssize_t r = ::write(efd_, &one, sizeof one);
   (void)r;  // EAGAIN means the counter is already non-zero: still readable
+}
+
+int Core::wakeup_fd() {
+  if (!fd_wanted_.exchange(true) && (ready_.size_approx() > 0 || state() == State::kStopped))
+    signal_ready();  // batches (or the stop) came before the fd was asked for
+  return efd_;
 }
 
 Status Core::poll(int32_t timeout_ms, sluice_batch** out) {
@@ -177,14 +187,20 @@ Status Core::poll(int32_t timeout_ms, sluice_batch** out) {
                       "sluice_engine_poll: this engine is in push mode (a handler is set)");
   const auto deadline = timeout_ms < 0 ? Clock::time_point::max()
                                        : Clock::now() + std::chrono::milliseconds(timeout_ms);
-  uint64_t drained;
-  ssize_t r = ::read(efd_, &drained, sizeof drained);  // clear before looking
-  (void)r;
+  if (fd_wanted_.load(std::memory_order_acquire)) {  // clear before looking
+    // Flag first, then the fd: a signal racing with this leaves the fd
+    // readable (a spurious wake-up), never a batch without one.
+    fd_signalled_.store(false);
+    uint64_t drained;
+    ssize_t r = ::read(efd_, &drained, sizeof drained);
+    (void)r;
+  }
   for (;;) {
     if (state() == State::kStopped)
       return make_error(SLUICE_ERR_STOPPED, "the engine is stopped");
     sluice_batch* b = nullptr;
     bool got = ready_.try_dequeue(b);
+    if (!got && reap(SIZE_MAX) > 0) got = ready_.try_dequeue(b);
     if (!got) {
       auto now = Clock::now();
       if (now >= deadline) {
@@ -224,6 +240,18 @@ Status Core::complete(sluice_batch* b, bool ok) {
   return {};
 }
 
+size_t Core::reap(size_t max) {
+  std::shared_ptr<BatchData> d[16];
+  size_t n = 0;
+  while (n < max) {
+    const size_t got = retired_.try_dequeue_bulk(d, std::min<size_t>(16, max - n));
+    if (!got) break;
+    for (size_t i = 0; i < got; ++i) d[i].reset();
+    n += got;
+  }
+  return n;
+}
+
 namespace {
 thread_local const Core* current_worker_of = nullptr;
 }  // namespace
@@ -234,7 +262,8 @@ void Core::work() {
   current_worker_of = this;
   for (;;) {
     sluice_batch* b = nullptr;
-    if (!ready_.wait_dequeue_timed(b, 100000)) {
+    if (!ready_.try_dequeue(b)) reap(SIZE_MAX);
+    if (!b && !ready_.wait_dequeue_timed(b, 100000)) {
       if (state() == State::kStopped) return;
       continue;
     }

@@ -11,6 +11,8 @@
 // Queues, each with one producer side and one consumer side:
 // - ready_:       fetch thread -> host/worker threads (batches to process)
 // - completions_: host/worker threads -> fetch thread (acks and fails)
+// - retired_:     fetch thread -> whichever thread is idle (acked batches to
+//                 free; see Core::reap)
 #pragma once
 
 #include <blockingconcurrentqueue.h>
@@ -79,7 +81,9 @@ class Core : public std::enable_shared_from_this<Core> {
   Status poll(int32_t timeout_ms, sluice_batch** out);
   Status complete(sluice_batch* b, bool ok);  // ack/fail from any thread
   std::string stats_json() const;
-  int wakeup_fd() const { return efd_; }
+  // Turns on the fd's signalling (off until someone asks: two syscalls per
+  // batch that nobody would read).
+  int wakeup_fd();
   State state() const { return state_.load(std::memory_order_acquire); }
   // True on one of this engine's push-mode worker threads.
   bool on_worker_thread() const;
@@ -111,6 +115,8 @@ class Core : public std::enable_shared_from_this<Core> {
   void release_partition(PartitionState& p);
   PartitionState* find(int32_t partition);
   void publish_position(const PartitionState& p);
+  // Frees up to `max` retired batches; any thread, when it would otherwise wait.
+  size_t reap(size_t max);
   // worker threads (push mode)
   void work();
   void signal_ready();
@@ -125,9 +131,16 @@ class Core : public std::enable_shared_from_this<Core> {
   rd_kafka_queue_t* cq_ = nullptr;
   bool cooperative_ = true;
   int efd_ = -1;
+  std::atomic<bool> fd_wanted_{false};
+  std::atomic<bool> fd_signalled_{false};  // efd_ may be readable
 
   Queue<sluice_batch*> ready_;
   Queue<Completion> completions_;
+  // Acked batches, freed (their librdkafka messages destroyed) by whichever
+  // side is idle: a host or worker about to wait for a batch, or the fetch
+  // thread about to wait for messages, or it when too many pile up. Freeing
+  // ~100 messages per batch on the fetch thread alone made it the bottleneck.
+  moodycamel::ConcurrentQueue<std::shared_ptr<BatchData>> retired_;
   std::atomic<State> state_{State::kRunning};
   std::atomic<bool> stop_requested_{false};
   std::atomic<int64_t> stop_deadline_ns_{0};

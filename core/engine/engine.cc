@@ -65,7 +65,7 @@ Status Engine::poll(int32_t timeout_ms, sluice_batch** out) {
   return core_->poll(timeout_ms, out);
 }
 
-Status Engine::wakeup_fd(int32_t* out) const {
+Status Engine::wakeup_fd(int32_t* out) {
   *out = core_->wakeup_fd();
   return {};
 }

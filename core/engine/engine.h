@@ -22,7 +22,7 @@ class Engine {
 
   Status stop(int32_t timeout_ms);
   Status poll(int32_t timeout_ms, sluice_batch** out);
-  Status wakeup_fd(int32_t* out) const;
+  Status wakeup_fd(int32_t* out);
   std::string stats_json() const;
 
  private:

@@ -5,6 +5,7 @@
 #include <mimalloc.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <thread>
 
@@ -15,6 +16,9 @@ namespace sluice::engine {
 
 namespace {
 constexpr auto kMaxWait = std::chrono::milliseconds(100);
+// Retired batches the fetch thread lets wait for an idle host before it frees
+// them itself (memory bound: these hold their records until freed).
+constexpr size_t kMaxRetired = 64;
 // Appends a message's headers, as zero-copy views, to `out`.
 template <typename Vec>
 void read_headers(rd_kafka_message_t* m, Vec& out) {
@@ -56,6 +60,8 @@ void Core::run() {
     // Wait for the first message (returns as soon as one is there, or when an
     // ack yields the queue), then take whatever else is ready without waiting.
     int wait = completions_.size_approx() ? 0 : to_ms(next_deadline(now) - now);
+    // Idle soon, or the host is not freeing: free retired batches here.
+    if (wait > 0 || retired_.size_approx() > kMaxRetired) reap(wait > 0 ? SIZE_MAX : kMaxRetired / 2);
     rd_kafka_message_t* first = rd_kafka_consume_queue(cq_, wait);
     if (!first) continue;
     now = Clock::now();
@@ -249,7 +255,7 @@ void Core::process_completion(Completion& c, Clock::time_point now) {
     p->uncommitted_events += d.records.size() + d.filtered;
     stats_.buffered_records -= static_cast<int64_t>(d.records.size());
     stats_.buffered_bytes -= static_cast<int64_t>(d.payload_bytes);
-    p->inflight.reset();
+    retired_.enqueue(std::move(p->inflight));
     commit_dirty_ = true;
   } else {
     stats_.failed_invoke += d.records.size();

@@ -209,5 +209,36 @@ TEST_F(Faults, WakeupFdSignalsReadyBatches) {
   SLUICE_ASSERT_OK(sluice_engine_stop(e.get(), 10000));
 }
 
+// The fd signals only once asked for (it costs syscalls per batch); batches
+// queued before that, and the stop, still make it readable.
+TEST_F(Faults, WakeupFdAskedForLateIsReadable) {
+  produce_numbered(sluice_mock_cluster_bootstraps(cluster_), topic_, 2, 5);
+  auto e = start();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (stat_number(engine_stats(e.get()), "Batches") < 1 &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_GE(stat_number(engine_stats(e.get()), "Batches"), 1);
+  int32_t fd = -1;
+  SLUICE_ASSERT_OK(sluice_engine_wakeup_fd(e.get(), &fd));
+  struct pollfd pfd = {fd, POLLIN, 0};
+  EXPECT_EQ(::poll(&pfd, 1, 0), 1) << "a batch was queued before the fd was asked for";
+  size_t got = 0;
+  while (got < 10 && std::chrono::steady_clock::now() < deadline) {
+    if (::poll(&pfd, 1, 200) <= 0) continue;
+    sluice_batch_t* b = nullptr;
+    SLUICE_ASSERT_OK(sluice_engine_poll(e.get(), 0, &b));
+    if (!b) continue;
+    got += copy_batch(b, false).offsets.size();
+    SLUICE_ASSERT_OK(sluice_batch_ack(b));
+    sluice_batch_destroy(b);
+  }
+  EXPECT_EQ(got, 10u);
+  EXPECT_EQ(::poll(&pfd, 1, 0), 0) << "drained: the fd must not stay readable";
+  std::thread stopper([&] { sluice_error_destroy(sluice_engine_stop(e.get(), 10000)); });
+  EXPECT_EQ(::poll(&pfd, 1, 10000), 1) << "the stop makes the fd readable";
+  stopper.join();
+}
+
 }  // namespace
 }  // namespace sluice::testing
