@@ -258,6 +258,9 @@ extern "C" {
     /// clears it. It stays readable while batches wait (level-triggered), so watch
     /// it only while waiting for a batch, not while holding one. It also turns
     /// readable when the engine stops (poll then returns SLUICE_ERR_STOPPED).
+    /// The engine signals it only from the first call of this function on (it
+    /// costs syscalls per batch, which engines that never ask do not pay); if
+    /// batches are already waiting then, it is readable at once.
     /// Owned by the engine: do not close or read it. Linux only
     /// (eventfd); elsewhere SLUICE_ERR_INVALID_STATE.
     pub fn sluice_engine_wakeup_fd(engine: *mut sluice_engine_t, out: *mut i32) -> *mut sluice_error_t;

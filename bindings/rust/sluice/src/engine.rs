@@ -7,7 +7,7 @@ use std::ffi::{c_char, c_void, CStr};
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::{self, NonNull};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use sluice_sys as sys;
@@ -22,7 +22,9 @@ use crate::error::{check, Error, ErrorCode, Result};
 /// `Stopped`.
 pub struct Engine {
     raw: NonNull<sys::sluice_engine_t>,
-    wakeup_fd: Result<i32>,
+    // Asked for on first use: the engine signals the fd (syscalls per batch)
+    // only once someone has asked for it.
+    wakeup_fd: OnceLock<Result<i32>>,
     // Serializes stop() calls: sluice.h allows concurrent stops ("Any
     // thread"), but libsluice 1.0.0 guards its "second call is a no-op" with
     // a plain bool (core/engine/engine.h `stopped_`), a data race; and waiting
@@ -32,11 +34,11 @@ pub struct Engine {
     handler: Option<Handler>,
 }
 
-// SAFETY (Send, Sync): sluice.h says sluice_engine_poll, sluice_engine_stop
-// and sluice_engine_stats run on "Any thread", concurrently with any other call
-// on the engine; those are all that &self methods call. sluice_engine_wakeup_fd
-// has no such statement, so it is called once, in the constructor, before the
-// engine can be shared. sluice_engine_destroy is "not thread-safe with other
+// SAFETY (Send, Sync): sluice.h says sluice_engine_poll, sluice_engine_stop,
+// sluice_engine_stats and sluice_engine_wakeup_fd run on "Any thread",
+// concurrently with any other call on the engine; those are all that &self
+// methods call (wakeup_fd's result is cached in a OnceLock, which makes
+// concurrent first calls safe on our side too). sluice_engine_destroy is "not thread-safe with other
 // calls on engine": it runs only in Drop, which has the engine to itself. The
 // push handler is required to be Send + Sync because sluice calls it from
 // "max.concurrency" worker threads at once.
@@ -182,10 +184,7 @@ impl Engine {
         // SAFETY: valid conf (copied by the callee); on success we own *out.
         unsafe { check(sys::sluice_engine_new(conf.as_ptr(), &mut raw))? };
         let raw = NonNull::new(raw).expect("sluice_engine_new succeeded with NULL");
-        let mut fd = -1;
-        // SAFETY: live engine, not shared yet (see the Send/Sync note).
-        let wakeup_fd = unsafe { check(sys::sluice_engine_wakeup_fd(raw.as_ptr(), &mut fd)) }.map(|()| fd);
-        Ok(Engine { raw, wakeup_fd, stop_lock: Mutex::new(()), handler })
+        Ok(Engine { raw, wakeup_fd: OnceLock::new(), stop_lock: Mutex::new(()), handler })
     }
 
     /// Waits up to `timeout` for the next batch (`Duration::ZERO`: don't wait;
@@ -252,7 +251,14 @@ impl Engine {
     /// close or read it. Linux only; elsewhere `InvalidState`.
     #[cfg(unix)]
     pub fn wakeup_fd(&self) -> Result<std::os::fd::BorrowedFd<'_>> {
-        let fd = self.wakeup_fd.clone()?;
+        let fd = self
+            .wakeup_fd
+            .get_or_init(|| {
+                let mut fd = -1;
+                // SAFETY: live engine; "Any thread".
+                unsafe { check(sys::sluice_engine_wakeup_fd(self.raw.as_ptr(), &mut fd)) }.map(|()| fd)
+            })
+            .clone()?;
         // SAFETY: the engine keeps the descriptor open until it is destroyed,
         // which cannot happen while &self is borrowed.
         Ok(unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) })
