@@ -45,9 +45,10 @@ std::vector<KeyInfo> make_keys() {
        "In push mode, the number of handler threads."},
       {"max.inflight.records", Type::kInt, "1000000", 1, 100000000, {},
        "Back-pressure: when this many records are fetched but not yet acknowledged, "
-       "fetching pauses for the partitions that hold them. A pause discards what "
-       "librdkafka had prefetched, so a bound hit often costs throughput (measured: "
-       "0.14x vs 0.57x raw at batch.size 100 with 200,000 vs 10,000,000)."},
+       "the partitions that hold them are held back until half as many are: their "
+       "fetched messages wait in librdkafka, which stops fetching a held partition once "
+       "it has kafka.queued.min.messages or kafka.queued.max.messages.kbytes of it. "
+       "Memory: this bound plus that prefetch per held partition."},
       {"max.inflight.bytes", Type::kInt, "536870912", 1048576, kMaxInt, {},
        "Back-pressure: the same bound in bytes of keys, values and headers."},
       {"retry.backoff.ms", Type::kInt, "100", 0, 600000, {},

@@ -105,6 +105,7 @@ class Core : public std::enable_shared_from_this<Core> {
   void flush_commits(bool sync);
   rd_kafka_resp_err_t commit_bounded(rd_kafka_topic_partition_list_t* list);
   void apply_backpressure();
+  void release_hold(PartitionState& p);
   Clock::time_point next_deadline(Clock::time_point now) const;
   void on_assign(rd_kafka_topic_partition_list_t* parts);
   void on_revoke(rd_kafka_topic_partition_list_t* parts, bool lost);

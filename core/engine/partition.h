@@ -45,7 +45,13 @@ struct PartitionState {
   int64_t safe_to = -1;      // everything below is acked or filtered
   int64_t committed = -1;    // last offset sent in a commit
   uint64_t uncommitted_events = 0;  // acked/filtered records not yet in a commit
-  bool paused = false;
+  // Back-pressure: while `held`, the partition's librdkafka queue is detached
+  // from the consumer queue, so its fetched messages wait in librdkafka and
+  // librdkafka stops fetching it once that queue is full (see
+  // Core::apply_backpressure). `queue` is our reference to it, taken the first
+  // time it is held and given back (re-attached) when the partition goes.
+  rd_kafka_queue_t* queue = nullptr;
+  bool held = false;
 };
 
 }  // namespace sluice::engine

@@ -309,16 +309,22 @@ REGISTER_TYPED_TEST_SUITE_P(EngineSuite, PullDeliversEveryRecordOnceInOrder,
 // offsets-for-times, and its small fetches make the back-pressure run take
 // minutes under the sanitizers.
 template <typename B>
-class EngineScaleOut : public EngineSuite<B> {};
+class EngineScaleOut : public EngineSuite<B> {
+ protected:
+  // *held: the most partitions engine A was seen holding back (PausedPartitions).
+  void two_engines_share_the_group(std::map<std::string, std::string> settings,
+                                   int64_t* held = nullptr);
+};
 TYPED_TEST_SUITE_P(EngineScaleOut);
 
 // Scale-out: a second engine joins the group mid-stream; partitions move
 // (cooperative-sticky), in-flight batches of revoked partitions are committed
 // before they go, and every record is delivered once, in order.
-TYPED_TEST_P(EngineScaleOut, TwoEnginesShareTheGroup) {
+template <typename B>
+void EngineScaleOut<B>::two_engines_share_the_group(std::map<std::string, std::string> settings,
+                                                    int64_t* held) {
   this->backend.create_topic(this->topic, 4);
   produce_numbered(this->backend.bootstrap(), this->topic, 4, 400);
-  auto settings = this->base({{"batch.size", "10"}});
   if (const char* d = std::getenv("SLUICE_TEST_KAFKA_DEBUG")) settings["kafka.debug"] = d;
   struct Seen {
     std::mutex mu;
@@ -327,10 +333,13 @@ TYPED_TEST_P(EngineScaleOut, TwoEnginesShareTheGroup) {
   } seen;
   std::atomic<bool> done{false};
   std::atomic<size_t> a_count{0}, b_count{0};
+  std::atomic<int64_t> a_held{0};
   auto consume = [&](sluice_engine_t* e, std::atomic<size_t>* mine) {
     while (!done) {
       sluice_batch_t* b = nullptr;
       ErrorPtr err(sluice_engine_poll(e, 100, &b));
+      if (mine == &a_count)
+        a_held = std::max<int64_t>(a_held, stat_number(engine_stats(e), "PausedPartitions"));
       if (!b) continue;
       BatchPtr bp(b);
       SeenBatch s = copy_batch(b, false);
@@ -364,6 +373,7 @@ TYPED_TEST_P(EngineScaleOut, TwoEnginesShareTheGroup) {
   done = true;
   ta.join();
   tb.join();
+  if (held) *held = a_held;
   SCOPED_TRACE("engine A: " + engine_stats(a.get()) + "\nengine B: " + engine_stats(b.get()));
   SLUICE_ASSERT_OK(sluice_engine_stop(a.get(), 10000));
   SLUICE_ASSERT_OK(sluice_engine_stop(b.get(), 10000));
@@ -381,6 +391,20 @@ TYPED_TEST_P(EngineScaleOut, TwoEnginesShareTheGroup) {
       ADD_FAILURE() << "partition " << p << " discontinuities (index]offset):" << dump;
     }
   }
+}
+
+TYPED_TEST_P(EngineScaleOut, TwoEnginesShareTheGroup) {
+  this->two_engines_share_the_group(this->base({{"batch.size", "10"}}));
+}
+
+// The same with a bound so small that the first engine holds back its
+// partitions (their librdkafka queues detached) when the second one joins:
+// revoked partitions are re-attached, and nothing is lost or delivered twice.
+TYPED_TEST_P(EngineScaleOut, TwoEnginesShareTheGroupWhileHeld) {
+  int64_t held = 0;
+  this->two_engines_share_the_group(
+      this->base({{"batch.size", "10"}, {"max.inflight.records", "30"}}), &held);
+  EXPECT_GE(held, 1) << "engine A never held a partition back";
 }
 
 // Back-pressure: with a small in-flight bound and a slow host, fetching
@@ -463,6 +487,7 @@ TYPED_TEST_P(EngineScaleOut, StartsAtTimestamp) {
 }
 
 REGISTER_TYPED_TEST_SUITE_P(EngineScaleOut, TwoEnginesShareTheGroup,
-                            BackPressurePausesAndResumes, StartsAtTimestamp);
+                            TwoEnginesShareTheGroupWhileHeld, BackPressurePausesAndResumes,
+                            StartsAtTimestamp);
 
 }  // namespace sluice::testing
