@@ -236,7 +236,10 @@ Status Core::complete(sluice_batch* b, bool ok) {
                       "the batch's partition was reassigned; it was not committed and will be "
                       "delivered to the new owner");
   completions_.enqueue(Completion{b->data, b->generation, ok});
-  rd_kafka_queue_yield(cq_);
+  // Wake the fetch thread only if it is waiting for messages (see run()): a
+  // yield takes the consumer queue's lock, which librdkafka's threads share.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (fetch_waiting_.load(std::memory_order_relaxed)) rd_kafka_queue_yield(cq_);
   return {};
 }
 

@@ -144,6 +144,7 @@ class Core : public std::enable_shared_from_this<Core> {
   moodycamel::ConcurrentQueue<std::shared_ptr<BatchData>> retired_;
   std::atomic<State> state_{State::kRunning};
   std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> fetch_waiting_{false};  // the fetch thread is (about to be) in consume_queue
   std::atomic<int64_t> stop_deadline_ns_{0};
   std::atomic<bool> stop_timed_out_{false};
 

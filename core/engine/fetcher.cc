@@ -62,7 +62,15 @@ void Core::run() {
     int wait = completions_.size_approx() ? 0 : to_ms(next_deadline(now) - now);
     // Idle soon, or the host is not freeing: free retired batches here.
     if (wait > 0 || retired_.size_approx() > kMaxRetired) reap(wait > 0 ? SIZE_MAX : kMaxRetired / 2);
+    if (wait > 0) {
+      // Announce the wait, then look once more (pairs with complete(): either
+      // it sees us waiting and yields the queue, or we see its completion).
+      fetch_waiting_.store(true, std::memory_order_relaxed);
+      std::atomic_thread_fence(std::memory_order_seq_cst);
+      if (completions_.size_approx()) wait = 0;
+    }
     rd_kafka_message_t* first = rd_kafka_consume_queue(cq_, wait);
+    fetch_waiting_.store(false, std::memory_order_relaxed);
     if (!first) continue;
     now = Clock::now();
     handle_message(first, now);
