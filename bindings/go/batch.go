@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -87,13 +88,45 @@ type Batch struct {
 	n         int
 }
 
-func (b *Batch) init() {
-	b.topic = C.GoString(b.info.topic)
+func (b *Batch) init(topic *topicCache) {
+	b.topic = topic.get(b.info.topic)
 	b.partition = int32(b.info.partition)
 	b.attempt = uint32(b.info.attempt)
 	b.flags = uint32(b.info.flags)
 	b.n = int(b.info.record_count)
 	runtime.SetFinalizer(b, (*Batch).Close)
+}
+
+// topicCache keeps the Go string of the last topic seen, so that batches of
+// the same topic (an engine has one) share it instead of allocating a copy
+// per batch. Safe for concurrent use.
+type topicCache struct {
+	last atomic.Pointer[string]
+}
+
+// get returns the Go string for the NUL-terminated C string p.
+func (c *topicCache) get(p *C.char) string {
+	if s := c.last.Load(); s != nil && cStringEquals(p, *s) {
+		return *s
+	}
+	s := C.GoString(p)
+	c.last.Store(&s)
+	return s
+}
+
+// cStringEquals reports whether the NUL-terminated p holds exactly s. It
+// stops at the first difference or NUL, so it never reads past p's end.
+func cStringEquals(p *C.char, s string) bool {
+	if p == nil {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := *(*byte)(unsafe.Add(unsafe.Pointer(p), i))
+		if c == 0 || c != s[i] {
+			return false
+		}
+	}
+	return *(*byte)(unsafe.Add(unsafe.Pointer(p), len(s))) == 0
 }
 
 // Topic returns the batch's topic.
@@ -316,3 +349,7 @@ func takeBytes(p *C.uint8_t, n C.uint32_t, arena []byte, copyBytes bool) ([]byte
 	arena = append(arena, v...)
 	return arena[start:len(arena):len(arena)], arena
 }
+
+// cStringAt views b (which must hold a NUL) as a C string; for the
+// package's own tests, which cannot name C types.
+func cStringAt(b []byte) *C.char { return (*C.char)(unsafe.Pointer(unsafe.SliceData(b))) }

@@ -43,6 +43,8 @@ type Engine struct {
 	// Polls look once more and return ErrStopped.
 	done     chan struct{}
 	doneOnce sync.Once
+	// topic shares one Go string of the topic among the engine's batches.
+	topic topicCache
 }
 
 // NewEngine creates an engine from string settings (keys and ranges:
@@ -165,7 +167,7 @@ func (e *Engine) pollOnce(timeoutMs int32) (*Batch, error) {
 	if err != nil || b.ptr == nil {
 		return nil, err
 	}
-	b.init()
+	b.init(&e.topic)
 	return b, nil
 }
 
