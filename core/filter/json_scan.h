@@ -302,71 +302,114 @@ inline const char* read_literal(const char* p) {
   }
 }
 
-// The array or object at p, checked; `depth` as in skip_value. Iterative:
-// the open containers are bits in a fixed stack, so any input is read in
-// linear time and constant memory.
-[[gnu::noinline]] inline const char* skip_container(const char* p, size_t depth) {
+// The state machine behind skip_container and skip_members: arrays and
+// objects nested in each other, checked, in one loop (no call per container).
+// The open containers are bits in a fixed stack, so any input is read in
+// linear time and constant memory. kRest: p is after a member of an object
+// whose opening brace was read before (it is counted in `depth`); the rest of
+// that object is read. Else p is at '{' or '[' and `depth` containers are
+// open around it. Compact JSON (no whitespace between tokens) takes the
+// straight path: each step first tests the byte that compact JSON has there.
+template <bool kRest>
+[[gnu::noinline]] inline const char* skip_nested(const char* p, size_t depth) {
   // Which open containers are objects: the innermost 64 in `bits` (bit 0
   // the innermost), outer ones 64 at a time in `spilled`.
   uint64_t spilled[(kMaxRecordDepth + 63) / 64];
-  uint64_t bits = 0;
-  size_t d = 0;            // containers open here
-  bool in_object = false;  // the innermost one is an object
-open:  // p at '{' or '['
-  if (depth + d + 1 > kMaxRecordDepth) return nullptr;
-  in_object = *p == '{';
-  if (d != 0 && d % 64 == 0) spilled[d / 64 - 1] = bits;
-  bits = (bits << 1) | static_cast<uint64_t>(in_object);
-  ++d;
-  p = skip_ws(p + 1);
-  if (*p == (in_object ? '}' : ']')) goto close;
-  if (in_object) goto key;
-value:  // p at a value (no whitespace before it)
-  switch (*p) {
-    case '"':
-      p = skip_string(p + 1);
-      break;
-    case '{':
-    case '[':
-      goto open;
-    case 't':
-    case 'f':
-    case 'n':
-      p = read_literal(p);
-      break;
-    default:
-      p = read_number<false>(p, nullptr);  // rejects what is not a number
-      break;
-  }
-  if (!p) return nullptr;
-after:  // p after a value
-  if (*p == ',') {
-    p = skip_ws(p + 1);
-    if (!in_object) goto value;
-    goto key;
-  }
-  if (*p != (in_object ? '}' : ']')) {
-    if (!is_ws(*p)) return nullptr;
-    p = skip_ws(p);
+  uint64_t bits;
+  size_t d;  // containers open here
+  // A container may open while d < limit (at most kMaxRecordDepth in all).
+  const size_t limit = kMaxRecordDepth - (kRest ? depth - 1 : depth);
+  char c;
+  if constexpr (kRest) {
+    bits = 1;
+    d = 1;
     goto after;
   }
-close:  // p at the closing bracket of the innermost container
-  ++p;
+  bits = 0;
+  d = 0;
+open:  // p at '{' or '['
+  if (d >= limit) return nullptr;
+  if (d != 0 && d % 64 == 0) spilled[d / 64 - 1] = bits;
+  ++d;
+  if (*p == '{') {
+    bits = (bits << 1) | 1;
+    c = *++p;
+    if (c != '"') {
+      p = skip_ws(p);
+      c = *p;
+      if (c == '}') {
+        ++p;
+        goto close;
+      }
+      if (c != '"') return nullptr;
+    }
+    goto member;
+  }
+  bits <<= 1;
+  p = skip_ws(p + 1);
+  if (*p == ']') {
+    ++p;
+    goto close;
+  }
+value:  // p at a value's first byte (not whitespace)
+  c = *p;
+  if (c == '"') {
+    p = skip_string(p + 1);
+  } else if (c == '{' || c == '[') {
+    goto open;
+  } else if (static_cast<unsigned char>(c - '0') <= 9 || c == '-') {
+    p = read_number<false>(p, nullptr);
+  } else {
+    p = read_literal(p);  // rejects what is not a literal
+  }
+  if (!p) return nullptr;
+after:  // p after a value in the innermost container
+  c = *p;
+  if (c == ',') {
+    c = *++p;
+    if (bits & 1) {
+      if (c != '"') {
+        p = skip_ws(p);
+        if (*p != '"') return nullptr;
+      }
+      goto member;
+    }
+    if (static_cast<unsigned char>(c) <= ' ') p = skip_ws(p);
+    goto value;
+  }
+  if (c == '}') {
+    if (!(bits & 1)) return nullptr;
+    ++p;
+    goto close;
+  }
+  if (c == ']') {
+    if (bits & 1) return nullptr;
+    ++p;
+    goto close;
+  }
+  if (!is_ws(c)) return nullptr;
+  p = skip_ws(p);
+  goto after;
+close:  // p after the closing bracket of the innermost container
   if (--d == 0) return p;
   bits >>= 1;
   if (d % 64 == 0) bits = spilled[d / 64 - 1];
-  in_object = (bits & 1) != 0;
   goto after;
-key:  // p at a member's key (no whitespace before it)
-  if (*p != '"') return nullptr;
+member:  // p at a member's key (its opening quote)
   p = skip_string(p + 1);
   if (!p) return nullptr;
   if (*p != ':') {
     p = skip_ws(p);
     if (*p != ':') return nullptr;
   }
-  p = skip_ws(p + 1);
+  c = *++p;
+  if (static_cast<unsigned char>(c) <= ' ') p = skip_ws(p);
   goto value;
+}
+
+// The array or object at p, checked; `depth` as in skip_value.
+inline const char* skip_container(const char* p, size_t depth) {
+  return skip_nested<false>(p, depth);
 }
 
 // Skips one value at p (after any whitespace), checking it all; `depth` is
@@ -389,22 +432,9 @@ inline const char* skip_value(const char* p, size_t depth) {
 }
 
 // The rest of an object whose members up to p were read: (',' member)* '}'.
+// `depth` counts the object itself and those around it (at least 1).
 inline const char* skip_members(const char* p, size_t depth) {
-  for (;;) {
-    p = skip_ws(p);
-    if (*p == '}') return p + 1;
-    if (*p != ',') return nullptr;
-    p = skip_ws(p + 1);
-    if (*p != '"') return nullptr;
-    p = skip_string(p + 1);
-    if (!p) return nullptr;
-    if (*p != ':') {
-      p = skip_ws(p);
-      if (*p != ':') return nullptr;
-    }
-    p = skip_value(p + 1, depth);
-    if (!p) return nullptr;
-  }
+  return skip_nested<true>(p, depth);
 }
 
 // True when text[0..n), followed by kPadding zero bytes, is exactly one JSON

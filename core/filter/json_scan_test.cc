@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
 #include "core/filter/filter.h"
+#include "core/filter/json_scan.h"
 #include "core/filter/matcher_internal.h"
 
 namespace sluice::filter {
@@ -72,6 +74,86 @@ TEST(FilterJsonCheck, DepthLimit) {
   EXPECT_TRUE(ours(nest(kMaxRecordDepth)));
   EXPECT_FALSE(ours(nest(kMaxRecordDepth + 1)));
   EXPECT_FALSE(ours(nest(100000)));
+}
+
+// skip_members (the rest of an object after a member, the check of a
+// record's unread rest) read with the same state machine as whole
+// containers: the rest is valid exactly when the object it ends is.
+bool rest_ok(const std::string& rest, size_t depth = 1) {
+  std::string padded = rest + std::string(internal::kPadding, '\0');
+  const char* q = internal::skip_members(padded.data(), depth);
+  return q != nullptr && internal::skip_ws(q) == padded.data() + rest.size();
+}
+
+// Random JSON-like text: valid values with whitespace, then (sometimes)
+// damaged by a byte change, an insertion or a cut.
+std::string random_value(std::mt19937_64& rng, int depth) {
+  static const char* const kScalars[] = {"0", "-1", "12.5", "1e3", "-0.0E-2", "true", "false",
+                                         "null", "\"\"", "\"a\"", "\"k\\\"q\"",
+                                         "\"\\u00e9\\ud83d\\ude00\"", "\"\xC3\xA9\"",
+                                         "\"a long string value, longer than sixteen bytes\""};
+  const auto ws = [&] { return rng() % 4 == 0 ? std::string(" \n\t\r").substr(rng() % 4, 1) : ""; };
+  const unsigned pick = static_cast<unsigned>(rng() % (depth < 6 ? 6 : 4));
+  if (pick < 4) return kScalars[rng() % (sizeof kScalars / sizeof *kScalars)];
+  const bool obj = pick == 4;
+  std::string s(1, obj ? '{' : '[');
+  const unsigned n = static_cast<unsigned>(rng() % 4);
+  for (unsigned i = 0; i < n; ++i) {
+    if (i) s += ws() + "," + ws();
+    if (obj) s += "\"k" + std::to_string(i) + "\"" + ws() + ":" + ws();
+    s += random_value(rng, depth + 1);
+  }
+  return s + ws() + (obj ? '}' : ']');
+}
+
+TEST(FilterJsonCheck, RestOfObjectAgreesWithWholeObject) {
+  std::mt19937_64 rng(7);
+  const char kBytes[] = "{}[],:\" \\0123456789-+.eEtrufalsn\x01\x80\xC3\xFF";
+  size_t valid = 0;
+  for (int i = 0; i < 40000; ++i) {
+    std::string rest;
+    const unsigned members = static_cast<unsigned>(rng() % 4);
+    for (unsigned m = 0; m < members; ++m) rest += ",\"m\":" + random_value(rng, 1);
+    rest += rng() % 8 == 0 ? " }\n" : "}";
+    switch (rng() % 4) {
+      case 0:
+        break;
+      case 1:
+        rest[rng() % rest.size()] = kBytes[rng() % (sizeof kBytes - 1)];
+        break;
+      case 2:
+        rest.insert(rng() % (rest.size() + 1), 1, kBytes[rng() % (sizeof kBytes - 1)]);
+        break;
+      default:
+        rest.resize(rng() % rest.size());
+        break;
+    }
+    const std::string whole = "{\"first\":0" + rest;
+    const bool expect = simdjsons(whole);
+    valid += expect;
+    ASSERT_EQ(rest_ok(rest), expect) << whole;
+    ASSERT_EQ(ours(whole), expect) << whole;
+  }
+  EXPECT_GT(valid, 5000u);  // both outcomes are well represented
+  EXPECT_LT(valid, 35000u);
+}
+
+TEST(FilterJsonCheck, RestOfObjectDepthLimit) {
+  // The object is at `depth`; what the rest opens counts on top of it.
+  const auto rest = [](size_t n) {
+    return ",\"a\":" + std::string(n, '[') + std::string(n, ']') + "}";
+  };
+  EXPECT_TRUE(rest_ok(rest(kMaxRecordDepth - 1), 1));
+  EXPECT_FALSE(rest_ok(rest(kMaxRecordDepth), 1));
+  EXPECT_TRUE(rest_ok(rest(kMaxRecordDepth - 10), 10));
+  EXPECT_FALSE(rest_ok(rest(kMaxRecordDepth - 9), 10));
+  EXPECT_TRUE(rest_ok("}", kMaxRecordDepth));
+  EXPECT_FALSE(rest_ok(",\"a\":[]}", kMaxRecordDepth));
+  EXPECT_FALSE(rest_ok(rest(100000), 1));
+  EXPECT_FALSE(rest_ok("]"));
+  EXPECT_FALSE(rest_ok(",\"a\":1]"));
+  EXPECT_FALSE(rest_ok(",\"a\":[1}}"));
+  EXPECT_TRUE(rest_ok(" , \"a\" : [ 1 , { } ] } "));
 }
 
 }  // namespace

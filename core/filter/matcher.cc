@@ -491,6 +491,12 @@ class WalkerImpl final : public Walker {
             hit = str && v.s.size() >= op.len && ((vh ^ op.head) & op.head_mask) == 0 &&
                   (op.len <= 8 || std::memcmp(v.s.data() + 8, op.text + 8, op.len - 8) == 0);
             break;
+          case Op::kExists:
+            hit = true;
+            break;
+          case Op::kNumeric:
+            hit = v.kind == Scalar::kNumber && comparable(v) && in_range(*op.full, v.num);
+            break;
           default:
             hit = op_hits(*op.full, v);
             break;
