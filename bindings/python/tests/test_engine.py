@@ -295,3 +295,38 @@ def test_real_broker_fixture_is_required(kafka_bootstrap: str) -> None:
     """Fails (never skips) without SLUICE_TEST_BOOTSTRAP."""
     host, _, port = kafka_bootstrap.rpartition(":")
     assert host and port.isdigit()
+
+
+def test_records_copy_every_field_in_one_batch(mock: Cluster) -> None:
+    # Headers on some records only (not the first), null and empty keys and
+    # values, one batch: the records are built in one pass and the header
+    # lists filled in a second one, so check that each record got its own.
+    produced: List[Dict[str, Any]] = [
+        {"key": b"k0", "value": b"v0", "timestamp_ms": 1000},
+        {"key": None, "value": b"v1", "timestamp_ms": 1001,
+         "headers": [("a", b"1"), ("b", None)]},
+        {"key": b"", "value": None, "timestamp_ms": 1002},
+        {"key": b"k3", "value": b"", "timestamp_ms": 1003,
+         "headers": [("\u00e9t\u00e9", b"\x00\xff")]},
+        {"key": b"k4" * 300, "value": b"v" * 5000, "timestamp_ms": 1004},
+    ]
+    topic = mock.topic("fields")
+    mock.produce(topic, produced)
+    cfg = mock.config(topic, unique("g"), batch__window__ms=2000, batch__size=100)
+    with sluice.Engine(cfg) as engine:
+        batch = engine.poll(30)
+        assert batch is not None
+        with batch:
+            recs = batch.records
+            assert batch.records is recs  # cached
+            assert len(recs) == len(produced)
+            batch.ack()
+    for i, (r, want) in enumerate(zip(recs, produced)):
+        assert type(r) is sluice.Record
+        assert r == (topic, 0, i, want["timestamp_ms"], sluice.TimestampType.CREATE_TIME,
+                     want["key"], want["value"], want.get("headers", []))
+        assert type(r.headers) is list
+    # Every record has its own headers list (no sharing between records).
+    assert len({id(r.headers) for r in recs}) == len(recs)
+    recs[0].headers.append(("x", None))
+    assert recs[2].headers == []

@@ -45,6 +45,7 @@ ConfigValue = Union[str, bool, int, float, List[Any], Dict[str, Any]]
 _POLL_SLICE_MS = 200
 
 _string_at = ctypes.string_at
+_monotonic = time.monotonic
 
 
 class TimestampType(enum.IntEnum):
@@ -262,31 +263,34 @@ class Engine:
         none arrived in time. The GIL is released while waiting. The next batch
         of the same partition is held back until this one is acked or failed.
         Raises StoppedError once the engine is stopped."""
-        ms = seconds_to_ms(timeout)
-        ptr = self._h.acquire()
+        ms = -1 if timeout is None else seconds_to_ms(timeout)
+        h = self._h
+        ptr = h.acquire()
         try:
             out = c_void_p()
+            ref = byref(out)
             if 0 <= ms <= _POLL_SLICE_MS:
-                err = lib.sluice_engine_poll(ptr, ms, byref(out))
+                err = _engine_poll(ptr, ms, ref)
                 if err:
                     raise take_error(err)
             else:
-                deadline = None if ms < 0 else time.monotonic() + ms / 1000.0
+                deadline = None if ms < 0 else _monotonic() + ms / 1000.0
+                slice_ms = _POLL_SLICE_MS
                 while True:
-                    slice_ms = _POLL_SLICE_MS
                     if deadline is not None:
-                        left = deadline - time.monotonic()
+                        left = deadline - _monotonic()
                         if left <= 0:
                             break
-                        slice_ms = min(slice_ms, int(left * 1000) + 1)
-                    err = lib.sluice_engine_poll(ptr, slice_ms, byref(out))
+                        slice_ms = min(_POLL_SLICE_MS, int(left * 1000) + 1)
+                    err = _engine_poll(ptr, slice_ms, ref)
                     if err:
                         raise take_error(err)
                     if out.value:
                         break
         finally:
-            self._h.release()
-        return Batch(out.value) if out.value else None
+            h.release()
+        b = out.value
+        return Batch(b) if b else None
 
     def __iter__(self) -> Iterator["Batch"]:
         """Yields batches until the engine is stopped (from another thread, a
@@ -385,12 +389,29 @@ _HEADER = struct.Struct("@PPII")
 assert _RECORD.size == ctypes.sizeof(RecordStruct) and _HEADER.size == ctypes.sizeof(HeaderStruct)
 
 
-def _address(p: Any) -> int:
-    addr: Optional[int] = ctypes.cast(p, c_void_p).value
-    assert addr is not None
-    return addr
+_RECORD_SIZE = _RECORD.size
+# The address a ctypes pointer holds, without ctypes.cast (a Python-level
+# function): read the pointer object's own bytes as a void*.
+_c_void_p_from_buffer = c_void_p.from_buffer
 
+# The C functions of the per-batch path, looked up once.
+_engine_poll = lib.sluice_engine_poll
 _batch_destroy = lib.sluice_batch_destroy
+_batch_ack = lib.sluice_batch_ack
+_batch_fail = lib.sluice_batch_fail
+_batch_records = lib.sluice_batch_records
+_batch_headers = lib.sluice_batch_headers
+_batch_topic = lib.sluice_batch_topic
+
+
+def _topic_text(raw: bytes, _cache: Dict[bytes, str] = {}) -> str:
+    """The topic's str, decoded once per distinct topic (an engine has one)."""
+    t = _cache.get(raw)
+    if t is None:
+        t = raw.decode("utf-8", "surrogateescape")
+        if len(_cache) < 1024:
+            _cache[raw] = t
+    return t
 
 
 class Batch:
@@ -436,7 +457,7 @@ class Batch:
         meanwhile, StoppedError after the engine stopped (in both cases it will
         be delivered again)."""
         with self._lock:
-            err = lib.sluice_batch_ack(self._get())
+            err = _batch_ack(self._get())
         if err:
             raise take_error(err)
 
@@ -444,7 +465,7 @@ class Batch:
         """Marks the batch failed: the same records are offered again, in the
         same order, after ``retry.backoff.ms``. Errors as ``ack()``."""
         with self._lock:
-            err = lib.sluice_batch_fail(self._get())
+            err = _batch_fail(self._get())
         if err:
             raise take_error(err)
 
@@ -509,55 +530,67 @@ class Batch:
     def _read_records(self, ptr: int) -> List[Record]:
         rp = _RecordArray()
         count = c_uint64()
-        check(lib.sluice_batch_records(ptr, byref(rp), byref(count)))
+        err = _batch_records(ptr, byref(rp), byref(count))
+        if err:
+            raise take_error(err)
         n = count.value
         if n == 0:
             return []
         topic = self._topic
         if topic is None:
-            topic = self._topic = lib.sluice_batch_topic(ptr).decode("utf-8", "surrogateescape")
-        # One copy of the views array, unpacked in C: much cheaper than reading
-        # ctypes Structure fields one by one.
-        views = _RECORD.iter_unpack(_string_at(_address(rp), n * _RECORD.size))
-        headers: List[Tuple[int, int, int, int]] = []
+            topic = self._topic = _topic_text(_batch_topic(ptr))
+        # The views array is unpacked in C straight from the batch's memory
+        # (struct.iter_unpack over a memoryview: no ctypes field access, no
+        # intermediate copy), and each record is one tuple built by a
+        # comprehension. Keys and values are copied out with
+        # memory[addr:addr + n].tobytes(), the cheapest copy without a
+        # foreign call.
+        addr = _c_void_p_from_buffer(rp).value
         mem = memory
+        views = _RECORD.iter_unpack(mem[addr:addr + n * _RECORD_SIZE])
         ts_types = _TS_TYPES
         new = tuple.__new__
-        out: List[Record] = []
-        append = out.append
-        for offset, ts, k, v, klen, vlen, part, tt, hfirst, hcount in views:
+        rec = Record
+        out: List[Record] = [
+            new(rec, (topic, part, offset, ts, ts_types.get(tt, tt),
+                      mem[k:k + klen].tobytes() if k else None,
+                      mem[v:v + vlen].tobytes() if v else None,
+                      []))
+            for offset, ts, k, v, klen, vlen, part, tt, hfirst, hcount in views]
+        # Headers in a second pass over the views, only when the batch has
+        # any: most batches have none, and their records then cost no
+        # header work at all.
+        headers = self._read_headers(ptr)
+        if not headers:
+            return out
+        for i, (_, _, _, _, _, _, _, _, hfirst, hcount) in enumerate(
+                _RECORD.iter_unpack(mem[addr:addr + n * _RECORD_SIZE])):
             if hcount:
-                if not headers:
-                    headers = self._read_headers(ptr)
-                hs = [(mem[hn:hn + hnlen].tobytes().decode("utf-8", "surrogateescape"),
-                       mem[hv:hv + hvlen].tobytes() if hv else None)
-                      for hn, hv, hnlen, hvlen in headers[hfirst:hfirst + hcount]]
-            else:
-                hs = []
-            append(new(Record, (
-                topic, part, offset, ts, ts_types.get(tt, tt),
-                mem[k:k + klen].tobytes() if k else None,
-                mem[v:v + vlen].tobytes() if v else None,
-                hs)))
+                hs = out[i][7]
+                for hn, hv, hnlen, hvlen in headers[hfirst:hfirst + hcount]:
+                    hs.append((mem[hn:hn + hnlen].tobytes().decode("utf-8", "surrogateescape"),
+                               mem[hv:hv + hvlen].tobytes() if hv else None))
         return out
 
     @staticmethod
     def _read_headers(ptr: int) -> List[Tuple[int, int, int, int]]:
         hp = _HeaderArray()
         count = c_uint64()
-        check(lib.sluice_batch_headers(ptr, byref(hp), byref(count)))
+        err = _batch_headers(ptr, byref(hp), byref(count))
+        if err:
+            raise take_error(err)
         n = count.value
         if n == 0:
             return []
-        return list(_HEADER.iter_unpack(_string_at(_address(hp), n * _HEADER.size)))
+        addr = _c_void_p_from_buffer(hp).value
+        return list(_HEADER.iter_unpack(memory[addr:addr + n * _HEADER.size]))
 
     @property
     def topic(self) -> str:
         t = self._topic
         if t is None:
             with self._lock:
-                t = self._topic = lib.sluice_batch_topic(self._get()).decode(
-                    "utf-8", "surrogateescape")
+                t = self._topic = _topic_text(_batch_topic(self._get()))
         return t
 
     @property
