@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Bindings overhead: records/s through the C API, Python, Go and Rust with a
 # no-op handler (walk the records, ack), batch size 100, on the same topic of
-# the real broker, in one run. Writes bench/results/bindings-overhead-<date>.txt.
+# the real broker, in one run. Writes bench/results/bindings-overhead-<date>.txt,
+# or OUTPUT when given.
 #
-#   bench/bindings/run.sh [RECORDS]       (default 1000000, 100-byte values, 4 partitions)
+#   bench/bindings/run.sh [RECORDS [OUTPUT]]   (default 1000000, 100-byte values, 4 partitions)
 # Needs build/ built (with benchmarks) and starts its own broker unless
 # SLUICE_TEST_BOOTSTRAP is set. Targets: Go and Rust >= 0.8x C, Python >= 0.5x.
+#
+# Go runs twice per round: "go" reads each batch with AppendUnsafeRecords into
+# one reused slice (zero-copy views, valid until Close: the hot-loop path the
+# Go README documents), "go-copy" with Records() (copies that outlive the
+# batch). Python reads Batch.records (copies, as its README documents).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 records=${1:-1000000}
-out=bench/results/bindings-overhead-$(date +%Y-%m-%d).txt
+out=${2:-bench/results/bindings-overhead-$(date +%Y-%m-%d).txt}
 if [[ -z ${SLUICE_TEST_BOOTSTRAP:-} ]]; then
   export SLUICE_KAFKA_DIR=$root/build/kafka-bench
   trap './scripts/kafka down >/dev/null 2>&1 || true' EXIT
@@ -23,16 +29,20 @@ export SLUICE_LIBRARY=$root/build/lib/libsluice.so.1 PKG_CONFIG_PATH=$root/build
 rate() { grep -oE 'records_per_sec=[0-9.]+' | tail -n 1 | cut -d= -f2; }
 {
   echo "# bindings overhead, $(date -u +%FT%TZ)"
-  echo "# command: bench/bindings/run.sh $records"
-  echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
+  echo "# command: bench/bindings/run.sh $records${2:+ $2}"
+  echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores (nproc)"
+  echo "# load at start (/proc/loadavg): $(cat /proc/loadavg)"
   echo "# topic: $records records, 100 B values, 4 partitions, real Kafka broker on loopback"
 } | tee "$out"
 build/bin/sluice_capi_overhead --bootstrap "$bs" --topic "$topic" --records "$records" --produce >/dev/null
+gobin=$root/build/bin/sluice-overhead-go  # built once, outside the timed runs
+(cd bindings/go && go build -o "$gobin" ./cmd/sluice-overhead)
 declare -A r
 for run in 1 2; do  # two rounds; each program consumes with a fresh group
   r[c$run]=$(build/bin/sluice_capi_overhead --bootstrap "$bs" --topic "$topic" --records "$records" | rate)
   r[python$run]=$(build/venv-python/bin/python bench/bindings/python_overhead.py --bootstrap "$bs" --topic "$topic" --records "$records" --batch-size 100 | rate)
-  r[go$run]=$( (cd bindings/go && go run ./cmd/sluice-overhead --bootstrap "$bs" --topic "$topic" --records "$records" --batch-size 100) | rate)
+  r[go$run]=$("$gobin" --bootstrap "$bs" --topic "$topic" --records "$records" --batch-size 100 --read reuse | rate)
+  r[go-copy$run]=$("$gobin" --bootstrap "$bs" --topic "$topic" --records "$records" --batch-size 100 --read copy | rate)
   r[rust$run]=$( (cd bindings/rust && CARGO_TARGET_DIR=$root/build/rust-target cargo run -q --release -p sluice --example overhead -- --bootstrap "$bs" --topic "$topic" --records "$records" --batch-size 100) | rate)
 done
 best() { python3 -c "print(max($1, $2))"; }
@@ -40,10 +50,17 @@ c=$(best "${r[c1]}" "${r[c2]}")
 {
   printf '%-8s %14s %8s %8s\n' binding records/s ratio target
   printf '%-8s %14.0f %8s %8s\n' C "$c" 1.00 -
-  for b in go rust python; do
+  for b in go go-copy rust python; do
     v=$(best "${r[${b}1]}" "${r[${b}2]}")
     t=0.8; [[ $b == python ]] && t=0.5
     printf '%-8s %14.0f %8.2f %8s\n' "$b" "$v" "$(python3 -c "print($v/$c)")" ">= $t"
   done
   echo "# best of two rounds per binding; raw rounds: $(for k in "${!r[@]}"; do printf '%s=%s ' "$k" "${r[$k]}"; done)"
+  for run in 1 2; do
+    printf '# round %s ratios to that round'"'"'s C:' "$run"
+    for b in go go-copy rust python; do printf ' %s=%.2f' "$b" "$(python3 -c "print(${r[$b$run]}/${r[c$run]})")"; done
+    echo
+  done
+  echo "# go: AppendUnsafeRecords into a reused slice (zero-copy views); go-copy: Records() (copies)"
+  echo "# load at end (/proc/loadavg): $(cat /proc/loadavg)"
 } | tee -a "$out"

@@ -10,7 +10,8 @@
 // UnsafeRecords, --read reuse AppendUnsafeRecords into one reused slice), Ack,
 // Close. The clock starts at the first batch (the group
 // join is left out, as in the C baseline). The last line is
-// records_per_sec=<float>. With --produce it first creates the topic and
+// records_per_sec=<float>. bench/bindings/run.sh runs it with --read reuse
+// ("go") and --read copy ("go-copy"). With --produce it first creates the topic and
 // writes N records (key "key-<i>", S-byte values, round robin over P
 // partitions).
 package main
