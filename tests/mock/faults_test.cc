@@ -183,6 +183,29 @@ TEST_F(Faults, StopFromHandlerIsInvalidState) {
   SLUICE_ASSERT_OK(sluice_engine_stop(e.get(), 5000));
 }
 
+// Waits on the wake-up fd as an event loop would and, each time it turns
+// readable, takes and acks batches until none is left (as documented);
+// returns the records taken once `want` were, or at the timeout.
+size_t records_through_fd(sluice_engine_t* e, pollfd& pfd, size_t want,
+                          std::chrono::seconds timeout) {
+  size_t got = 0;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (got < want && std::chrono::steady_clock::now() < deadline) {
+    if (::poll(&pfd, 1, 200) <= 0) continue;
+    for (;;) {
+      sluice_batch_t* b = nullptr;
+      ErrorPtr err(sluice_engine_poll(e, 0, &b));
+      EXPECT_EQ(err, nullptr) << sluice_error_message(err.get());
+      if (err || !b) break;
+      got += copy_batch(b, false).offsets.size();
+      ErrorPtr ack(sluice_batch_ack(b));
+      EXPECT_EQ(ack, nullptr);
+      sluice_batch_destroy(b);
+    }
+  }
+  return got;
+}
+
 // The wake-up fd turns readable when a batch is ready, for event loops.
 TEST_F(Faults, WakeupFdSignalsReadyBatches) {
   auto e = start();
@@ -190,21 +213,7 @@ TEST_F(Faults, WakeupFdSignalsReadyBatches) {
   SLUICE_ASSERT_OK(sluice_engine_wakeup_fd(e.get(), &fd));
   produce_numbered(sluice_mock_cluster_bootstraps(cluster_), topic_, 2, 5);
   struct pollfd pfd = {fd, POLLIN, 0};
-  int ready = 0;
-  size_t got = 0;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (got < 10 && std::chrono::steady_clock::now() < deadline) {
-    ready = ::poll(&pfd, 1, 200);
-    if (ready <= 0) continue;
-    for (;;) {  // drain as documented
-      sluice_batch_t* b = nullptr;
-      SLUICE_ASSERT_OK(sluice_engine_poll(e.get(), 0, &b));
-      if (!b) break;
-      got += copy_batch(b, false).offsets.size();
-      SLUICE_ASSERT_OK(sluice_batch_ack(b));
-      sluice_batch_destroy(b);
-    }
-  }
+  const size_t got = records_through_fd(e.get(), pfd, 10, std::chrono::seconds(30));
   EXPECT_EQ(got, 10u);
   SLUICE_ASSERT_OK(sluice_engine_stop(e.get(), 10000));
 }
@@ -223,16 +232,7 @@ TEST_F(Faults, WakeupFdAskedForLateIsReadable) {
   SLUICE_ASSERT_OK(sluice_engine_wakeup_fd(e.get(), &fd));
   struct pollfd pfd = {fd, POLLIN, 0};
   EXPECT_EQ(::poll(&pfd, 1, 0), 1) << "a batch was queued before the fd was asked for";
-  size_t got = 0;
-  while (got < 10 && std::chrono::steady_clock::now() < deadline) {
-    if (::poll(&pfd, 1, 200) <= 0) continue;
-    sluice_batch_t* b = nullptr;
-    SLUICE_ASSERT_OK(sluice_engine_poll(e.get(), 0, &b));
-    if (!b) continue;
-    got += copy_batch(b, false).offsets.size();
-    SLUICE_ASSERT_OK(sluice_batch_ack(b));
-    sluice_batch_destroy(b);
-  }
+  const size_t got = records_through_fd(e.get(), pfd, 10, std::chrono::seconds(30));
   EXPECT_EQ(got, 10u);
   EXPECT_EQ(::poll(&pfd, 1, 0), 0) << "drained: the fd must not stay readable";
   std::thread stopper([&] { sluice_error_destroy(sluice_engine_stop(e.get(), 10000)); });
