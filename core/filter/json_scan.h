@@ -302,6 +302,51 @@ inline const char* read_literal(const char* p) {
   }
 }
 
+// What starts a member of an object, as the last record had it: the byte
+// before the key ('{' or ','), the key, the colon, and any whitespace
+// between them: at most 16 bytes (else len is 0: no guess). A skip that is
+// given a list of these compares the k-th member it meets with the k-th
+// guess (one 16-byte compare): records from one producer repeat their keys
+// in one order. The bytes were checked when they were learnt, and they form
+// whole tokens, so a later hit at the same kind of place ('{' opening an
+// object; ',' inside one) needs no new check.
+struct MemberGuess {
+  uint32_t len = 0;
+#if defined(__SSE2__)
+  uint32_t mask = 0;  // len low bits
+  __m128i bytes;
+#else
+  char bytes[16];
+#endif
+};
+
+// Whether the text at p (16 bytes readable: the padding) starts with g.
+inline bool guess_hits(const MemberGuess& g, const char* p) {
+  if (g.len == 0) return false;
+#if defined(__SSE2__)
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  return (static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, g.bytes))) & g.mask) == g.mask;
+#else
+  return std::memcmp(p, g.bytes, g.len) == 0;
+#endif
+}
+
+// Learns text[from, to) (checked: a member's start up to its colon).
+inline void learn_guess(MemberGuess* g, const char* from, const char* to) {
+  const auto len = static_cast<size_t>(to - from);
+  if (len > 16) {
+    g->len = 0;
+    return;
+  }
+  g->len = static_cast<uint32_t>(len);
+#if defined(__SSE2__)
+  g->mask = len == 16 ? 0xFFFFu : (1u << len) - 1;
+  g->bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from));  // the padding: readable
+#else
+  std::memcpy(g->bytes, from, len);
+#endif
+}
+
 // The state machine behind skip_container and skip_members: arrays and
 // objects nested in each other, checked, in one loop (no call per container).
 // The open containers are bits in a fixed stack, so any input is read in
@@ -310,8 +355,10 @@ inline const char* read_literal(const char* p) {
 // that object is read. Else p is at '{' or '[' and `depth` containers are
 // open around it. Compact JSON (no whitespace between tokens) takes the
 // straight path: each step first tests the byte that compact JSON has there.
+// guesses[0..nguesses): see MemberGuess; missed ones are learnt.
 template <bool kRest>
-[[gnu::noinline]] inline const char* skip_nested(const char* p, size_t depth) {
+[[gnu::noinline]] inline const char* skip_nested(const char* p, size_t depth,
+                                                 MemberGuess* guesses, size_t nguesses) {
   // Which open containers are objects: the innermost 64 in `bits` (bit 0
   // the innermost), outer ones 64 at a time in `spilled`.
   uint64_t spilled[(kMaxRecordDepth + 63) / 64];
@@ -320,6 +367,9 @@ template <bool kRest>
   // A container may open while d < limit (at most kMaxRecordDepth in all).
   const size_t limit = kMaxRecordDepth - (kRest ? depth - 1 : depth);
   char c;
+  size_t k = 0;                    // members met so far: the next guess
+  MemberGuess* learn = nullptr;    // the guess that missed at the member being read
+  const char* learn_from = nullptr;
   if constexpr (kRest) {
     bits = 1;
     d = 1;
@@ -333,11 +383,21 @@ open:  // p at '{' or '['
   ++d;
   if (*p == '{') {
     bits = (bits << 1) | 1;
+    if (k < nguesses) {
+      MemberGuess& g = guesses[k++];
+      if (guess_hits(g, p)) {
+        p += g.len;
+        goto colon_read;
+      }
+      learn = &g;
+      learn_from = p;
+    }
     c = *++p;
     if (c != '"') {
       p = skip_ws(p);
       c = *p;
       if (c == '}') {
+        learn = nullptr;
         ++p;
         goto close;
       }
@@ -366,14 +426,24 @@ value:  // p at a value's first byte (not whitespace)
 after:  // p after a value in the innermost container
   c = *p;
   if (c == ',') {
-    c = *++p;
     if (bits & 1) {
+      if (k < nguesses) {
+        MemberGuess& g = guesses[k++];
+        if (guess_hits(g, p)) {
+          p += g.len;
+          goto colon_read;
+        }
+        learn = &g;
+        learn_from = p;
+      }
+      c = *++p;
       if (c != '"') {
         p = skip_ws(p);
         if (*p != '"') return nullptr;
       }
       goto member;
     }
+    c = *++p;
     if (static_cast<unsigned char>(c) <= ' ') p = skip_ws(p);
     goto value;
   }
@@ -402,14 +472,19 @@ member:  // p at a member's key (its opening quote)
     p = skip_ws(p);
     if (*p != ':') return nullptr;
   }
-  c = *++p;
-  if (static_cast<unsigned char>(c) <= ' ') p = skip_ws(p);
+  ++p;
+  if (learn != nullptr) {
+    learn_guess(learn, learn_from, p);
+    learn = nullptr;
+  }
+colon_read:  // p after a member's colon
+  if (static_cast<unsigned char>(*p) <= ' ') p = skip_ws(p);
   goto value;
 }
 
 // The array or object at p, checked; `depth` as in skip_value.
 inline const char* skip_container(const char* p, size_t depth) {
-  return skip_nested<false>(p, depth);
+  return skip_nested<false>(p, depth, nullptr, 0);
 }
 
 // Skips one value at p (after any whitespace), checking it all; `depth` is
@@ -432,9 +507,11 @@ inline const char* skip_value(const char* p, size_t depth) {
 }
 
 // The rest of an object whose members up to p were read: (',' member)* '}'.
-// `depth` counts the object itself and those around it (at least 1).
-inline const char* skip_members(const char* p, size_t depth) {
-  return skip_nested<true>(p, depth);
+// `depth` counts the object itself and those around it (at least 1);
+// guesses: see skip_nested.
+inline const char* skip_members(const char* p, size_t depth, MemberGuess* guesses = nullptr,
+                                size_t nguesses = 0) {
+  return skip_nested<true>(p, depth, guesses, nguesses);
 }
 
 // True when text[0..n), followed by kPadding zero bytes, is exactly one JSON

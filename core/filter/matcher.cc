@@ -297,6 +297,9 @@ class WalkerImpl final : public Walker {
     // same for a key no pattern names (unnamed_, parallel to pred_).
     size_t probes;
     size_t pred;
+    // Into member_guesses_: kMemberGuesses per child, for the members after
+    // that child's field when the rest of the object is skipped.
+    size_t guesses = 0;
   };
 
  public:
@@ -349,6 +352,12 @@ class WalkerImpl final : public Walker {
     // per level: a trie step costs one level, an array one more.
     max_children_ = max_children;
     seen_.assign((2 * f.max_depth + 4) * max_children, 0);
+    size_t nguesses = 0;
+    for (auto& n : nodes_) {
+      n.guesses = nguesses;
+      nguesses += (n.trie->children.size() + 1) * kMemberGuesses;
+    }
+    member_guesses_.resize(nguesses);
     index_.resize(f.nodes.size());
     for (size_t i = 0; i < f.nodes.size(); ++i) index_[i].build(f.nodes[i]);
   }
@@ -406,8 +415,8 @@ class WalkerImpl final : public Walker {
  private:
   // Whether the unread rest of a part's top-level object, which the answer
   // depends on, is valid JSON.
-  bool rest_is_json(int part) const {
-    const char* q = skip_members(resume_[part], 1);
+  bool rest_is_json(int part) {
+    const char* q = skip_members(resume_[part], 1, resume_guesses_[part], kMemberGuesses);
     return q != nullptr && skip_ws(q) == copies_[part].end();
   }
 
@@ -651,10 +660,11 @@ class WalkerImpl final : public Walker {
           --remaining;
           if (lvl == 1 && (remaining == 0 || settled(nd, as, r.pin, seen_bits, seen_here, few))) {
             resume_at_ = p;  // the record's top level: stop, check the rest later if needed
+            resume_guesses_at_ = guesses(nd, last);
             break;
           }
           if (remaining == 0) {  // every field the patterns name here was read
-            p = skip_members(p, depth_);
+            p = skip_members(p, depth_, guesses(nd, last), kMemberGuesses);
             if (p == nullptr) return fail();
             break;
           }
@@ -791,12 +801,23 @@ class WalkerImpl final : public Walker {
       return eval_string(part, n);
     }
     resume_[part] = resume_at_;
+    resume_guesses_[part] = resume_guesses_at_;
     *unfinished = resume_at_ != nullptr;
     return r.sat;
   }
 
+  // The member starts met when the rest of an object is skipped (the fields
+  // after one the patterns name), see MemberGuess: one list per named field
+  // the skip follows, since records from one producer that stop at the same
+  // field go on with the same keys.
+  static constexpr size_t kMemberGuesses = 16;
+  MemberGuess* guesses(const Node& nd, int32_t last) {
+    return member_guesses_.data() + nd.guesses + static_cast<size_t>(last + 1) * kMemberGuesses;
+  }
+
   const CompiledFilter& f_;
   std::vector<Node> nodes_;  // by trie node index
+  std::vector<MemberGuess> member_guesses_;  // mutable, kMemberGuesses per trie node
   std::vector<FastOp> ops_;
   std::vector<B> child_masks_;
   std::vector<Probe> probes_;
@@ -817,8 +838,11 @@ class WalkerImpl final : public Walker {
   const char* p_ = nullptr;
   size_t depth_ = 0;
   const char* resume_at_ = nullptr;
-  // Per part (value, key): where its unfinished top level resumes.
+  MemberGuess* resume_guesses_at_ = nullptr;
+  // Per part (value, key): where its unfinished top level resumes, and the
+  // guesses for the members there.
   const char* resume_[2] = {nullptr, nullptr};
+  MemberGuess* resume_guesses_[2] = {nullptr, nullptr};
 };
 
 }  // namespace
