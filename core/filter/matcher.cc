@@ -300,7 +300,12 @@ class WalkerImpl final : public Walker {
     // Into member_guesses_: kMemberGuesses per child, for the members after
     // that child's field when the rest of the object is skipped.
     size_t guesses = 0;
+    // At the record's top (value_node, key_node) with at most
+    // kMaxTableChildren children: per set of unseen children (bit ci for
+    // child ci), the alternatives with a condition at or below one of them.
+    const B* unseen_refs = nullptr;
   };
+  static constexpr size_t kMaxTableChildren = 8;
 
  public:
   explicit WalkerImpl(const CompiledFilter& f) : f_(f) {
@@ -358,6 +363,20 @@ class WalkerImpl final : public Walker {
       nguesses += (n.trie->children.size() + 1) * kMemberGuesses;
     }
     member_guesses_.resize(nguesses);
+    for (const int32_t top : {f.value_node, f.key_node}) {
+      if (top < 0) continue;
+      Node& nd = nodes_[static_cast<size_t>(top)];
+      const size_t nkids = nd.trie->children.size();
+      if (nkids > kMaxTableChildren) continue;
+      auto table = std::make_unique<B[]>(size_t{1} << nkids);
+      table[0] = B::none();
+      for (size_t m = 1; m < (size_t{1} << nkids); ++m) {
+        const size_t ci = static_cast<size_t>(__builtin_ctzll(m));
+        table[m] = table[m & (m - 1)] | nd.child_ref[ci];
+      }
+      nd.unseen_refs = table.get();
+      unseen_ref_tables_.push_back(std::move(table));
+    }
     index_.resize(f.nodes.size());
     for (size_t i = 0; i < f.nodes.size(); ++i) index_[i].build(f.nodes[i]);
   }
@@ -709,7 +728,11 @@ class WalkerImpl final : public Walker {
     const size_t nchildren = nd.trie->children.size();
     if (few) {
       uint64_t unseen = ~seen_bits & (nchildren == 64 ? ~uint64_t{0} : (uint64_t{1} << nchildren) - 1);
-      for (; unseen; unseen &= unseen - 1) refd |= nd.child_ref[__builtin_ctzll(unseen)];
+      if (nd.unseen_refs != nullptr) {
+        refd = nd.unseen_refs[unseen];
+      } else {
+        for (; unseen; unseen &= unseen - 1) refd |= nd.child_ref[__builtin_ctzll(unseen)];
+      }
     } else {
       for (size_t ci = 0; ci < nchildren; ++ci) {
         if (!seen_here[ci]) refd |= nd.child_ref[ci];
@@ -817,7 +840,8 @@ class WalkerImpl final : public Walker {
 
   const CompiledFilter& f_;
   std::vector<Node> nodes_;  // by trie node index
-  std::vector<MemberGuess> member_guesses_;  // mutable, kMemberGuesses per trie node
+  std::vector<MemberGuess> member_guesses_;  // mutable, see Node::guesses
+  std::vector<std::unique_ptr<B[]>> unseen_ref_tables_;  // see Node::unseen_refs
   std::vector<FastOp> ops_;
   std::vector<B> child_masks_;
   std::vector<Probe> probes_;
