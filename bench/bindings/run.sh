@@ -5,6 +5,7 @@
 # or OUTPUT when given.
 #
 #   bench/bindings/run.sh [RECORDS [OUTPUT]]   (default 1000000, 100-byte values, 4 partitions)
+#   ROUNDS=N (default 2): rounds of all programs, each consuming with a fresh group.
 # Needs build/ built (with benchmarks) and starts its own broker unless
 # SLUICE_TEST_BOOTSTRAP is set. Targets: Go and Rust >= 0.8x C, Python >= 0.5x.
 #
@@ -16,6 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 records=${1:-1000000}
+rounds=${ROUNDS:-2}
 out=${2:-bench/results/bindings-overhead-$(date +%Y-%m-%d).txt}
 if [[ -z ${SLUICE_TEST_BOOTSTRAP:-} ]]; then
   export SLUICE_KAFKA_DIR=$root/build/kafka-bench
@@ -29,7 +31,8 @@ export SLUICE_LIBRARY=$root/build/lib/libsluice.so.1 PKG_CONFIG_PATH=$root/build
 rate() { grep -oE 'records_per_sec=[0-9.]+' | tail -n 1 | cut -d= -f2; }
 {
   echo "# bindings overhead, $(date -u +%FT%TZ)"
-  echo "# command: bench/bindings/run.sh $records${2:+ $2}"
+  echo "# command: ${ROUNDS:+ROUNDS=$ROUNDS }bench/bindings/run.sh $records${2:+ $2}"
+  echo "# library: $(readlink -f build/lib/libsluice.so.1) built $(date -u -r build/lib/libsluice.so.1 +%FT%TZ); HEAD $(git rev-parse --short HEAD 2>/dev/null)"
   echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores (nproc)"
   echo "# load at start (/proc/loadavg): $(cat /proc/loadavg)"
   echo "# topic: $records records, 100 B values, 4 partitions, real Kafka broker on loopback"
@@ -38,27 +41,37 @@ build/bin/sluice_capi_overhead --bootstrap "$bs" --topic "$topic" --records "$re
 gobin=$root/build/bin/sluice-overhead-go  # built once, outside the timed runs
 (cd bindings/go && go build -o "$gobin" ./cmd/sluice-overhead)
 declare -A r
-for run in 1 2; do  # two rounds; each program consumes with a fresh group
+for ((run = 1; run <= rounds; run++)); do  # each program consumes with a fresh group
   r[c$run]=$(build/bin/sluice_capi_overhead --bootstrap "$bs" --topic "$topic" --records "$records" | rate)
   r[python$run]=$(build/venv-python/bin/python bench/bindings/python_overhead.py --bootstrap "$bs" --topic "$topic" --records "$records" --batch-size 100 | rate)
   r[go$run]=$("$gobin" --bootstrap "$bs" --topic "$topic" --records "$records" --batch-size 100 --read reuse | rate)
   r[go-copy$run]=$("$gobin" --bootstrap "$bs" --topic "$topic" --records "$records" --batch-size 100 --read copy | rate)
   r[rust$run]=$( (cd bindings/rust && CARGO_TARGET_DIR=$root/build/rust-target cargo run -q --release -p sluice --example overhead -- --bootstrap "$bs" --topic "$topic" --records "$records" --batch-size 100) | rate)
 done
-best() { python3 -c "print(max($1, $2))"; }
-c=$(best "${r[c1]}" "${r[c2]}")
+# Per binding: the best round, its ratio to the best C round, and the median
+# over rounds of the ratio to the same round's C (paired, so less sensitive to
+# load that comes and goes during the run).
+summary() {  # summary NAME -> "best ratio_of_best median_paired_ratio"
+  local b=$1 vals=() cs=() i
+  for ((i = 1; i <= rounds; i++)); do vals+=("${r[$b$i]}"); cs+=("${r[c$i]}"); done
+  python3 -c "
+import statistics, sys
+v = [float(x) for x in sys.argv[1].split()]; c = [float(x) for x in sys.argv[2].split()]
+print(f'{max(v):.0f} {max(v) / max(c):.2f} {statistics.median(a / b for a, b in zip(v, c)):.2f}')" "${vals[*]}" "${cs[*]}"
+}
 {
-  printf '%-8s %14s %8s %8s\n' binding records/s ratio target
-  printf '%-8s %14.0f %8s %8s\n' C "$c" 1.00 -
+  printf '%-8s %14s %8s %8s %8s\n' binding records/s ratio paired target
+  read -r cbest _ _ < <(summary c)
+  printf '%-8s %14s %8s %8s %8s\n' C "$cbest" 1.00 1.00 -
   for b in go go-copy rust python; do
-    v=$(best "${r[${b}1]}" "${r[${b}2]}")
+    read -r v ratio paired < <(summary "$b")
     t=0.8; [[ $b == python ]] && t=0.5
-    printf '%-8s %14.0f %8.2f %8s\n' "$b" "$v" "$(python3 -c "print($v/$c)")" ">= $t"
+    printf '%-8s %14s %8s %8s %8s\n' "$b" "$v" "$ratio" "$paired" ">= $t"
   done
-  echo "# best of two rounds per binding; raw rounds: $(for k in "${!r[@]}"; do printf '%s=%s ' "$k" "${r[$k]}"; done)"
-  for run in 1 2; do
-    printf '# round %s ratios to that round'"'"'s C:' "$run"
-    for b in go go-copy rust python; do printf ' %s=%.2f' "$b" "$(python3 -c "print(${r[$b$run]}/${r[c$run]})")"; done
+  echo "# records/s and ratio: best of $rounds rounds (ratio to the best C round); paired: median over rounds of the ratio to that round's C"
+  for ((run = 1; run <= rounds; run++)); do
+    printf '# round %s:' "$run"
+    for b in c go go-copy rust python; do printf ' %s=%.0f' "$b" "${r[$b$run]}"; done
     echo
   done
   echo "# go: AppendUnsafeRecords into a reused slice (zero-copy views); go-copy: Records() (copies)"
