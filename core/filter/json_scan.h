@@ -64,6 +64,31 @@ inline const char* find_string_special(const char* p) {
 #endif
 }
 
+// The first byte at or after p that is '"', '\\' or a control character
+// (the padding's zeros included): where a run of string text that may hold
+// non-ASCII bytes ends.
+inline const char* find_string_stop(const char* p) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i bslash = _mm_set1_epi8('\\');
+  const __m128i c1f = _mm_set1_epi8(0x1F);
+  for (;; p += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i ctrl = _mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v);  // v <= 0x1F, unsigned
+    const __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                   ctrl);
+    if (const auto bits = static_cast<uint32_t>(_mm_movemask_epi8(m))) {
+      return p + __builtin_ctz(bits);
+    }
+  }
+#else
+  for (;; ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (c == '"' || c == '\\' || c < 0x20) return p;
+  }
+#endif
+}
+
 inline int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -180,14 +205,17 @@ template <bool kRead>
       continue;
     }
     if (c < 0x20) return nullptr;  // a control character, or the end
-    // Not ASCII: one well-formed UTF-8 sequence (at most 4 bytes; the
-    // decoder stops at the first byte that does not fit, a zero included).
-    size_t i = 0;
-    if (decode_utf8(std::string_view(q, 4), &i) == kInvalidCodePoint) return nullptr;
-    if constexpr (kRead) {
-      if (escaped) buf->append(p, static_cast<size_t>(q + i - p));
+    // Not ASCII: the text up to the next quote, backslash or control
+    // character is checked as UTF-8 at once (is_valid_utf8: simdjson's
+    // kernel for long runs). A sequence cannot span that byte: it is ASCII.
+    const char* r = find_string_stop(q);
+    if (!is_valid_utf8(reinterpret_cast<const uint8_t*>(q), static_cast<size_t>(r - q))) {
+      return nullptr;
     }
-    p = q + i;
+    if constexpr (kRead) {
+      if (escaped) buf->append(p, static_cast<size_t>(r - p));
+    }
+    p = r;
   }
 }
 

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <simdjson.h>
+
 namespace sluice::filter {
 namespace {
 
@@ -165,6 +167,14 @@ char32_t decode_utf8_back(std::string_view s, size_t* end) {
 }
 
 bool is_valid_utf8(const uint8_t* p, size_t n) {
+  return n >= kSimdUtf8MinBytes ? is_valid_utf8_simdjson(p, n) : is_valid_utf8_scalar(p, n);
+}
+
+bool is_valid_utf8_simdjson(const uint8_t* p, size_t n) {
+  return simdjson::validate_utf8(reinterpret_cast<const char*>(p), n);
+}
+
+bool is_valid_utf8_scalar(const uint8_t* p, size_t n) {
   size_t i = 0;
   while (i < n) {
     if (p[i] < 0x80) {

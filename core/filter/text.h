@@ -27,7 +27,16 @@ char32_t decode_utf8(std::string_view s, size_t* i);
 // moves *end to its first byte.
 char32_t decode_utf8_back(std::string_view s, size_t* end);
 
+// Whether p[0..n) is UTF-8 (Unicode Table 3-7: no overlong forms, no
+// surrogates, nothing above U+10FFFF). From kSimdUtf8MinBytes on, simdjson's
+// validate_utf8 checks it (its kernel is chosen at run time: AVX-512, AVX2,
+// SSE4.2 or portable; no build flag needed); shorter runs, where that call's
+// fixed cost dominates, are checked by is_valid_utf8_scalar. Both give the
+// same answer on every input (text_test.cc compares them).
+inline constexpr size_t kSimdUtf8MinBytes = 64;
 bool is_valid_utf8(const uint8_t* p, size_t n);
+bool is_valid_utf8_scalar(const uint8_t* p, size_t n);
+bool is_valid_utf8_simdjson(const uint8_t* p, size_t n);
 // Replaces each maximal invalid subsequence with U+FFFD (what a Java or
 // WHATWG decoder does), appending the result to *out.
 void repair_utf8(const uint8_t* p, size_t n, std::string* out);
