@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 #include <string>
 
 #include "core/filter/text.h"
@@ -843,6 +844,58 @@ TEST(FilterErrors, InvalidJsonDetails) {
   expect_error(R"([{"value":{"a":["\ud800"]}}])", 17, "$", "surrogate");
   expect_error("[{\"value\":{\"a\":[\"\xff\"]}}]", 17, "$", "UTF-8");
   expect_error(R"([{"value":{"a":[tru]}}])", 16, "$", "expected a value");
+}
+
+// equals-ignore-case with a short ASCII operand is compared 8 bytes at a
+// time in lower case; the answer is the code-point comparison's
+// (equals_ignore_case) on operands and values near the letters' edges
+// ('@', '[', '`', '{'), with non-ASCII and invalid bytes, of every length 0..10.
+TEST(FilterMatch, AsciiIgnoreCaseAgreesWithCodePoints) {
+  std::mt19937_64 rng(3);
+  const std::string alphabet = "aAzZmM@[`{09-_ ~\x7f";
+  const char* const kOther[] = {"\xC3\xA9", "\xC3", "\xE2\x84\xAA", "\xC5\xBF", "K", "s", "\x01"};
+  for (int i = 0; i < 4000; ++i) {
+    std::string op;
+    const size_t n = 1 + rng() % 10;
+    for (size_t k = 0; k < n; ++k) op += alphabet[rng() % alphabet.size()];
+    if (op.find('\x7f') != std::string::npos && rng() % 2) op[0] = 'q';
+    std::string doc = op;
+    for (char& c : doc) {
+      if (rng() % 2 && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) c ^= 0x20;
+    }
+    switch (rng() % 5) {
+      case 0:
+        doc[rng() % doc.size()] = alphabet[rng() % alphabet.size()];
+        break;
+      case 1: {
+        const size_t at = rng() % doc.size();
+        doc.replace(at, 1, kOther[rng() % (sizeof kOther / sizeof *kOther)]);
+        break;
+      }
+      case 2:
+        doc.resize(rng() % (doc.size() + 1));
+        break;
+      case 3:
+        doc += alphabet[rng() % alphabet.size()];
+        break;
+      default:
+        break;
+    }
+    std::string escaped;  // JSON text of doc (\u escapes for control characters)
+    for (char c : doc) {
+      if (static_cast<unsigned char>(c) < 0x20) {
+        char b[8];
+        std::snprintf(b, sizeof b, "\\u%04x", c);
+        escaped += b;
+      } else {
+        escaped += c;
+      }
+    }
+    Tester t(R"([{"value":{"a":[{"equals-ignore-case":")" + op + R"("}]}}])");
+    const auto* d = reinterpret_cast<const uint8_t*>(doc.data());
+    const bool expect = is_valid_utf8_scalar(d, doc.size()) && equals_ignore_case(doc, case_pairs(op));
+    ASSERT_EQ(t.value(R"({"a":")" + escaped + R"("})"), expect) << op << " / " << doc;
+  }
 }
 
 }  // namespace

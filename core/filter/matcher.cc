@@ -268,6 +268,9 @@ class WalkerImpl final : public Walker {
     const LeafOp* full;
     B mask;
     size_t rest;
+    // kEqualsIgnoreCase with an ASCII operand of at most 8 bytes: its head
+    // in lower case (ascii_lower), compared with the value's; else 0.
+    uint64_t lower_head;
   };
   // A named field's key as it most often appears in records: '"', the name,
   // '"' (names that JSON would not write this way: never).
@@ -344,9 +347,16 @@ class WalkerImpl final : public Walker {
         for (size_t k = 0; k < c.ops.size(); ++k) {
           const LeafOp& op = c.ops[k];
           const size_t len = op.text.size();
-          ops_.push_back({op.op, len, KeyIndex::head(op.text.data(), len),
+          const uint64_t head = KeyIndex::head(op.text.data(), len);
+          const bool ascii = std::all_of(op.text.begin(), op.text.end(), [](char ch) {
+            return static_cast<unsigned char>(ch) < 0x80;
+          });
+          ops_.push_back({op.op, len, head,
                           len >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * len)) - 1, op.text.data(),
-                          &op, mask(c.mask), c.ops.size() - k});
+                          &op, mask(c.mask), c.ops.size() - k,
+                          op.op == Op::kEqualsIgnoreCase && ascii && len >= 1 && len <= 8
+                              ? ascii_lower(head)
+                              : 0});
         }
       }
       n.nops = static_cast<size_t>(ops_.data() + ops_.size() - n.ops);
@@ -490,6 +500,15 @@ class WalkerImpl final : public Walker {
 #endif
   }
 
+  static constexpr uint64_t kHighBits = 0x8080808080808080u;
+
+  // Bytes 'A'..'Z' of x (all below 0x80) in lower case, the others as they are.
+  static uint64_t ascii_lower(uint64_t x) {
+    const uint64_t ge_a = x + 0x3F3F3F3F3F3F3F3Fu;  // top bit: byte >= 'A' (no carry: byte < 0x80)
+    const uint64_t gt_z = x + 0x2525252525252525u;  // top bit: byte > 'Z'
+    return x | (((ge_a & ~gt_z) & kHighBits) >> 2);
+  }
+
   // A string's first 8 bytes (readable at every string the walker reads:
   // read_string, the padded copy).
   static uint64_t load8(const char* p) {
@@ -518,6 +537,16 @@ class WalkerImpl final : public Walker {
           case Op::kPrefix:
             hit = str && v.s.size() >= op.len && ((vh ^ op.head) & op.head_mask) == 0 &&
                   (op.len <= 8 || std::memcmp(v.s.data() + 8, op.text + 8, op.len - 8) == 0);
+            break;
+          case Op::kEqualsIgnoreCase:
+            // An ASCII operand only matches ASCII text of its length (each
+            // of its characters' case pairs is ASCII): compare lower cases.
+            if (op.lower_head != 0) {
+              hit = str && v.s.size() == op.len && ((vh & op.head_mask) & kHighBits) == 0 &&
+                    ascii_lower(vh & op.head_mask) == op.lower_head;
+            } else {
+              hit = op_hits(*op.full, v);
+            }
             break;
           case Op::kExists:
             hit = true;
