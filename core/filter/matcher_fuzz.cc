@@ -19,7 +19,9 @@
 // between records); the matcher's JSON check (json_scan.h) agrees with
 // simdjson's DOM parser on whether the value is JSON (outside the documented
 // differences: depth, numbers simdjson cannot represent); and when the value
-// is JSON, its minified form (whitespace removed) gets the same verdict.
+// is JSON, its minified form (whitespace removed) gets the same verdict; the
+// scalar UTF-8 check and simdjson's validate_utf8 (used from 64 bytes on)
+// agree on the value's bytes and on every suffix of its first 130 bytes.
 #include <simdjson.h>
 
 #include <cstddef>
@@ -33,6 +35,7 @@
 #include "core/filter/filter.h"
 #include "core/filter/matcher.h"
 #include "core/filter/matcher_internal.h"
+#include "core/filter/text.h"
 
 namespace {
 
@@ -160,6 +163,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check(r1 == r2, "same verdict twice");
   const bool fixed = !(ctl & 0x80) || f.get() == fixed_set(ctl & 0x0F).get();
   if (fixed) check(run(*long_lived(f), key, value) == r1, "a long-lived matcher agrees");
+
+  if (!value.null) {
+    const uint8_t* v = value.data();
+    check(sluice::filter::is_valid_utf8_scalar(v, value.len) ==
+              sluice::filter::is_valid_utf8_simdjson(v, value.len),
+          "UTF-8: scalar and simdjson agree");
+    for (size_t i = 1; i < value.len && i < 130; ++i) {
+      check(sluice::filter::is_valid_utf8_scalar(v + i, value.len - i) ==
+                sluice::filter::is_valid_utf8_simdjson(v + i, value.len - i),
+            "UTF-8: scalar and simdjson agree on a suffix");
+    }
+  }
 
   // Valid JSON: whitespace outside strings does not change the verdict.
   if (!value.null && value.len > 0) {
