@@ -36,6 +36,9 @@ def test_consume_known_records(cluster: Cluster) -> None:
             assert batch.partition == 0
             assert batch.attempt == 0
             assert not batch.oversized and not batch.retry
+            # len() counts through the C API without building the records.
+            assert len(batch) == len(KNOWN)
+            assert batch._records is None
             recs = batch.records
             assert len(batch) == len(KNOWN) == len(recs)
             for i, (r, want) in enumerate(zip(recs, KNOWN)):

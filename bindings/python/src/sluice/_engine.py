@@ -524,8 +524,17 @@ class Batch:
         return recs
 
     def __len__(self) -> int:
-        """The number of records."""
-        return len(self.records)
+        """The number of records (without building the Record copies)."""
+        recs = self._records
+        if recs is not None:
+            return len(recs)
+        with self._lock:
+            rp = _RecordArray()
+            count = c_uint64()
+            err = _batch_records(self._get(), byref(rp), byref(count))
+            if err:
+                raise take_error(err)
+            return count.value
 
     def _read_records(self, ptr: int) -> List[Record]:
         rp = _RecordArray()
