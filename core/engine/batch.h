@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -92,3 +93,17 @@ struct sluice_batch {
   uint32_t flags = 0;     // snapshot of BatchData::flags for this delivery
   uint32_t attempt = 0;   // snapshot of BatchData::attempt
 };
+
+namespace sluice::engine {
+// Delivery handles come from the same allocator as the batch storage: one per
+// batch handed out, usually freed on a host thread.
+inline sluice_batch* new_handle() {
+  void* m = batch_malloc(sizeof(sluice_batch));
+  if (!m) throw std::bad_alloc();  // as `new` would
+  return new (m) sluice_batch;
+}
+inline void free_handle(sluice_batch* b) {
+  b->~sluice_batch();
+  batch_free(b);
+}
+}  // namespace sluice::engine

@@ -155,7 +155,7 @@ Status Core::stop(Clock::duration timeout) {
   workers_.clear();
   // Nothing may keep BatchData (and through it this Core) alive from inside.
   sluice_batch* b;
-  while (ready_.try_dequeue(b)) delete b;
+  while (ready_.try_dequeue(b)) free_handle(b);
   Completion c;
   while (completions_.try_dequeue(c)) c.data.reset();
   reap(SIZE_MAX);
@@ -215,7 +215,7 @@ Status Core::poll(int32_t timeout_ms, sluice_batch** out) {
     }
     auto expected = DeliveryState::kQueued;
     if (!b->data->state.compare_exchange_strong(expected, DeliveryState::kDelivered)) {
-      delete b;  // withdrawn (partition revoked or engine stopping)
+      free_handle(b);  // withdrawn (partition revoked or engine stopping)
       continue;
     }
     if (ready_.size_approx() > 0) signal_ready();  // keep the fd readable
@@ -272,7 +272,7 @@ void Core::work() {
     }
     auto expected = DeliveryState::kQueued;
     if (!b->data->state.compare_exchange_strong(expected, DeliveryState::kDelivered)) {
-      delete b;
+      free_handle(b);
       continue;
     }
     b->borrowed = true;
@@ -284,7 +284,7 @@ void Core::work() {
     }
     b->borrowed = false;
     (void)complete(b, rc == 0).ok();
-    delete b;
+    free_handle(b);
   }
 }
 

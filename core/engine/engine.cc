@@ -104,7 +104,7 @@ void batch_destroy(sluice_batch* b) {
   if (!b->borrowed && !b->done.load() &&
       b->data->state.load() == DeliveryState::kDelivered)
     (void)b->data->core->complete(b, false).ok();
-  delete b;
+  free_handle(b);
 }
 
 }  // namespace sluice::engine

@@ -199,7 +199,7 @@ std::shared_ptr<BatchData> Core::form_batch(PartitionState& p) {
 
 void Core::enqueue(PartitionState& p, Clock::time_point) {
   BatchData& d = *p.inflight;
-  auto* h = new sluice_batch;
+  auto* h = new_handle();
   h->data = p.inflight;
   h->generation = ++d.generation;
   h->flags = d.flags;
