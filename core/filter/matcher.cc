@@ -300,8 +300,9 @@ class WalkerImpl final : public Walker {
     // same for a key no pattern names (unnamed_, parallel to pred_).
     size_t probes;
     size_t pred;
-    // Into member_guesses_: kMemberGuesses per child, for the members after
-    // that child's field when the rest of the object is skipped.
+    // Into guess_lists_: one slot per child, for the members after that
+    // child's field when the rest of the object is skipped (the list is
+    // allocated when first used: only a few fields are where skips start).
     size_t guesses = 0;
     // At the record's top (value_node, key_node) with at most
     // kMaxTableChildren children: per set of unseen children (bit ci for
@@ -367,12 +368,12 @@ class WalkerImpl final : public Walker {
     // per level: a trie step costs one level, an array one more.
     max_children_ = max_children;
     seen_.assign((2 * f.max_depth + 4) * max_children, 0);
-    size_t nguesses = 0;
+    size_t nslots = 0;
     for (auto& n : nodes_) {
-      n.guesses = nguesses;
-      nguesses += (n.trie->children.size() + 1) * kMemberGuesses;
+      n.guesses = nslots;
+      nslots += n.trie->children.size();
     }
-    member_guesses_.resize(nguesses);
+    guess_lists_.resize(nslots);
     for (const int32_t top : {f.value_node, f.key_node}) {
       if (top < 0) continue;
       Node& nd = nodes_[static_cast<size_t>(top)];
@@ -860,16 +861,18 @@ class WalkerImpl final : public Walker {
 
   // The member starts met when the rest of an object is skipped (the fields
   // after one the patterns name), see MemberGuess: one list per named field
-  // the skip follows, since records from one producer that stop at the same
-  // field go on with the same keys.
+  // the skip follows (last: its child index), since records from one
+  // producer that stop at the same field go on with the same keys.
   static constexpr size_t kMemberGuesses = 16;
   MemberGuess* guesses(const Node& nd, int32_t last) {
-    return member_guesses_.data() + nd.guesses + static_cast<size_t>(last + 1) * kMemberGuesses;
+    auto& list = guess_lists_[nd.guesses + static_cast<size_t>(last)];
+    if (!list) list = std::make_unique<MemberGuess[]>(kMemberGuesses);
+    return list.get();
   }
 
   const CompiledFilter& f_;
   std::vector<Node> nodes_;  // by trie node index
-  std::vector<MemberGuess> member_guesses_;  // mutable, see Node::guesses
+  std::vector<std::unique_ptr<MemberGuess[]>> guess_lists_;  // mutable, see Node::guesses
   std::vector<std::unique_ptr<B[]>> unseen_ref_tables_;  // see Node::unseen_refs
   std::vector<FastOp> ops_;
   std::vector<B> child_masks_;
