@@ -1,6 +1,8 @@
 // filter.h: Lambda's event-filtering pattern language for Kafka records
-// (docs/FILTERS.md), compiled once (here) and matched on simdjson On-Demand
-// (matcher.h).
+// (docs/FILTERS.md), compiled once (here) and matched by the Matcher
+// (matcher.h), which reads records with sluice's own one-pass validating JSON
+// reader (json_scan.h; simdjson::validate_utf8 checks long UTF-8 runs, and
+// simdjson's parser is not used for records).
 //
 //   std::shared_ptr<const Filter> f;
 //   if (auto st = compile(R"([{"value":{"type":["order"]}}])", &f); !st.ok()) ...
@@ -8,7 +10,8 @@
 //   bool keep = m.match(key, klen, key == nullptr, value, vlen, value == nullptr);
 //
 // A Filter is immutable and may be shared by any number of threads; a Matcher
-// owns the parser and scratch memory and is used by one thread at a time.
+// owns its record walker's padded buffer and scratch memory and is used by
+// one thread at a time.
 // Matching never fails: any bytes are a valid record.
 #pragma once
 
