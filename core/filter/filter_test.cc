@@ -898,5 +898,47 @@ TEST(FilterMatch, AsciiIgnoreCaseAgreesWithCodePoints) {
   }
 }
 
+// ---------------------------------------------------------------- event-ruler differences
+
+// The generated pairs where event-ruler 2.1.0 answers differently
+// (scripts/filter-compare, seeds 1 and 3), reduced to their cause; sluice's
+// answers are the documented ones (docs/FILTERS.md, "Choices and differences").
+TEST(FilterEventRulerDifferences, GeneratedSeeds) {
+  // Seed 1 #5347: exists:false on a field sorting before the positive one,
+  // under an array of objects. The last element has c and lacks b.
+  EXPECT_TRUE(M(R"({"value":{"b":[{"exists":false}],"c":[{"anything-but":-1.5}]}})",
+                R"([{},{"a":100.00,"b":true,"c":[2.25]},{"c":false}])"));
+  EXPECT_TRUE(M(R"({"value":{"b":[{"exists":false}],"c":[true]}})",
+                R"([{"b":1,"c":true},{"c":true}])"));
+  EXPECT_FALSE(M(R"({"value":{"b":[{"exists":false}],"c":[true]}})",
+                 R"([{"b":1,"c":true},{"c":false}])"));
+  // Seed 1 #5896: equals-ignore-case with an emoji operand (the record's
+  // character written as a surrogate-pair escape, or as UTF-8).
+  EXPECT_TRUE(M(R"({"value":{"c":[{"equals-ignore-case":"😀"}]}})",
+                R"({"c":"\ud83d\ude00","d":"","b":{}})"));
+  EXPECT_TRUE(M(R"({"value":{"c":[{"equals-ignore-case":"😀"}]}})", R"({"c":"😀"})"));
+  // Seed 3 #9697: prefix with equals-ignore-case and an emoji operand.
+  EXPECT_TRUE(M(R"({"value":[{"prefix":{"equals-ignore-case":"x😀"}}]})", R"("x😀y")"));
+  EXPECT_TRUE(M(R"({"value":[{"prefix":{"equals-ignore-case":"x😀"}}]})", R"("X😀y")"));
+  EXPECT_FALSE(M(R"({"value":[{"prefix":{"equals-ignore-case":"x😀"}}]})", R"("x😁y")"));
+  // Seed 3 #7066: ß has no one-to-one upper case, so "STRASSE" is not
+  // "Straße" ignoring case, and anything-but does not exclude it.
+  EXPECT_TRUE(M(R"({"value":[{"anything-but":{"equals-ignore-case":["Straße"]}}]})", "STRASSE"));
+  EXPECT_FALSE(M(R"({"value":[{"anything-but":{"equals-ignore-case":["Straße"]}}]})", "STRAßE"));
+  EXPECT_FALSE(M(R"({"value":[{"equals-ignore-case":"Straße"}]})", "STRASSE"));
+  // Seed 3 #11210: an exact string next to a numeric range that reaches
+  // negative numbers and another string in the same list. event-ruler loses the
+  // string match in about half of the machines it builds; the string matches.
+  const char* p = R"({"value":{"c":["true",{"numeric":["<=",10.0]},"FILE.PNG"]}})";
+  EXPECT_TRUE(M(p, R"({"\u0063":"t\u0072ue"})"));
+  EXPECT_TRUE(M(p, R"({"c":"true"})"));
+  EXPECT_TRUE(M(p, R"({"c":"FILE.PNG"})"));
+  EXPECT_TRUE(M(p, R"({"c":-3})"));
+  EXPECT_FALSE(M(p, R"({"c":"TRUE"})"));
+  EXPECT_FALSE(M(p, R"({"c":true})"));
+  EXPECT_FALSE(M(p, R"({"c":10.5})"));
+  EXPECT_TRUE(M(R"({"value":{"c":["true",{"numeric":["<",0]},"x"]}})", R"({"c":"true"})"));
+}
+
 }  // namespace
 }  // namespace sluice::filter
