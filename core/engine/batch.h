@@ -22,6 +22,8 @@
 
 #include "sluice.h"
 
+struct sluice_batch;
+
 namespace sluice::engine {
 
 class Core;
@@ -79,6 +81,10 @@ struct BatchData {
   // Set by the fetch thread when the partition was given up while the batch
   // was out; the host's ack then reports SLUICE_ERR_REVOKED.
   std::atomic<bool> revoked{false};
+  // The partition's next batch, formed while this one is out (a handle, not
+  // yet queued): the host's ack of this batch queues it at once, without a
+  // round trip through the fetch thread. Whoever exchanges it out owns it.
+  std::atomic<sluice_batch*> successor{nullptr};
 };
 
 }  // namespace sluice::engine

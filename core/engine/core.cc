@@ -166,6 +166,12 @@ Status Core::stop(Clock::duration timeout) {
   return {};
 }
 
+void Core::queue_handle(sluice_batch* h) {
+  h->data->state.store(DeliveryState::kQueued, std::memory_order_release);
+  ready_.enqueue(h);
+  signal_ready();
+}
+
 void Core::signal_ready() {
   if (s_.handler && state() != State::kStopped) return;  // push mode: no one reads the fd
   if (!fd_wanted_.load(std::memory_order_acquire)) return;
@@ -235,6 +241,11 @@ Status Core::complete(sluice_batch* b, bool ok) {
     return make_error(SLUICE_ERR_REVOKED,
                       "the batch's partition was reassigned; it was not committed and will be "
                       "delivered to the new owner");
+  // The partition's next batch, if the fetch thread staged it: queued here,
+  // by the ack, rather than after a round trip through the fetch thread.
+  if (ok)
+    if (sluice_batch* next = b->data->successor.exchange(nullptr, std::memory_order_acq_rel))
+      queue_handle(next);
   completions_.enqueue(Completion{b->data, b->generation, ok});
   // Wake the fetch thread only if it is waiting for messages (see run()): a
   // yield takes the consumer queue's lock, which librdkafka's threads share.

@@ -102,6 +102,11 @@ class Core : public std::enable_shared_from_this<Core> {
   void dispatch_one(PartitionState& p, Clock::time_point now);
   std::shared_ptr<BatchData> form_batch(PartitionState& p);
   void enqueue(PartitionState& p, Clock::time_point now);
+  sluice_batch* make_handle(const std::shared_ptr<BatchData>& d);
+  bool full_batch_pending(const PartitionState& p) const;
+  void stage(PartitionState& p);
+  void ack_inflight(PartitionState& p);
+  void settle_staged(PartitionState& p);
   void flush_commits(bool sync);
   rd_kafka_resp_err_t commit_bounded(rd_kafka_topic_partition_list_t* list);
   void apply_backpressure();
@@ -121,6 +126,7 @@ class Core : public std::enable_shared_from_this<Core> {
   // worker threads (push mode)
   void work();
   void signal_ready();
+  void queue_handle(sluice_batch* h);
 
   Settings s_;
   event::EventWriter writer_;

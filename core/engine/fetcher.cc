@@ -75,7 +75,16 @@ void Core::run() {
     now = Clock::now();
     handle_message(first, now);
     ssize_t n = rd_kafka_consume_batch_queue(cq_, 0, msgbuf_.data(), msgbuf_.size());
-    for (ssize_t i = 0; i < n; ++i) handle_message(msgbuf_[i], now);
+    for (ssize_t i = 0; i < n; ++i) {
+      handle_message(msgbuf_[i], now);
+      // Acks do not wait behind a long run of messages (thousands take
+      // hundreds of microseconds): the partition's next batch is staged
+      // only once the previous ack is taken.
+      if ((i & 127) == 127 && completions_.size_approx()) {
+        drain_completions(now);
+        dispatch(now);
+      }
+    }
   }
   drain_for_stop();
 }
@@ -197,21 +206,31 @@ std::shared_ptr<BatchData> Core::form_batch(PartitionState& p) {
   return b;
 }
 
-void Core::enqueue(PartitionState& p, Clock::time_point) {
-  BatchData& d = *p.inflight;
+sluice_batch* Core::make_handle(const std::shared_ptr<BatchData>& d) {
   auto* h = new_handle();
-  h->data = p.inflight;
-  h->generation = ++d.generation;
-  h->flags = d.flags;
-  h->attempt = d.attempt;
-  d.state.store(DeliveryState::kQueued, std::memory_order_release);
+  h->data = d;
+  h->generation = ++d->generation;
+  h->flags = d->flags;
+  h->attempt = d->attempt;
+  return h;
+}
+
+void Core::enqueue(PartitionState& p, Clock::time_point) {
+  sluice_batch* h = make_handle(p.inflight);
   p.outstanding = true;
   outstanding_++;
   stats_.inflight_batches = outstanding_;
   stats_.batches++;
-  stats_.invoked += d.records.size();
-  ready_.enqueue(h);
-  signal_ready();
+  stats_.invoked += p.inflight->records.size();
+  queue_handle(h);
+}
+
+// A batch's worth of records is waiting (batch.size, or batch.max.bytes).
+bool Core::full_batch_pending(const PartitionState& p) const {
+  if (p.pending.empty()) return false;
+  const uint64_t envelope = writer_.envelope_size(s_.topic, p.partition);
+  return static_cast<int64_t>(p.pending.size()) >= s_.batch_size ||
+         envelope + p.pending_event_bytes + p.pending.size() - 1 > s_.max_bytes;
 }
 
 void Core::dispatch_one(PartitionState& p, Clock::time_point now) {
@@ -221,20 +240,37 @@ void Core::dispatch_one(PartitionState& p, Clock::time_point now) {
     return;
   }
   if (p.pending.empty()) return;
-  const uint64_t envelope = writer_.envelope_size(s_.topic, p.partition);
-  const bool full = static_cast<int64_t>(p.pending.size()) >= s_.batch_size ||
-                    envelope + p.pending_event_bytes + p.pending.size() - 1 > s_.max_bytes;
-  if (!full && now < p.pending.front().arrival + s_.window) return;
+  if (!full_batch_pending(p) && now < p.pending.front().arrival + s_.window) return;
   p.inflight = form_batch(p);
   if (p.inflight->flags & SLUICE_BATCH_OVERSIZED) stats_.oversized++;
   enqueue(p, now);
 }
 
+// While a partition's batch is out, its next full batch is formed and its
+// handle left in the outstanding batch's `successor`: the host's ack queues
+// it right away (Core::complete), so a partition's next batch does not wait
+// for the fetch thread to wake up, take the ack and form it (two thread
+// wake-ups per batch, which capped small batches). Still one batch of a
+// partition out at a time, in order: the staged one is queued only by the
+// ack of the one before it.
+void Core::stage(PartitionState& p) {
+  if (p.staged || !p.inflight || !p.outstanding || !full_batch_pending(p)) return;
+  p.staged = form_batch(p);
+  if (p.staged->flags & SLUICE_BATCH_OVERSIZED) stats_.oversized++;
+  p.inflight->successor.store(make_handle(p.staged), std::memory_order_release);
+}
+
 void Core::dispatch(Clock::time_point now) {
   if (state() != State::kRunning || assigned_.empty()) return;
   const size_t n = assigned_.size();
-  for (size_t i = 0; i < n && outstanding_ < s_.max_concurrency; ++i)
-    dispatch_one(*assigned_[(rr_ + i) % n], now);
+  for (size_t i = 0; i < n; ++i) {
+    PartitionState& p = *assigned_[(rr_ + i) % n];
+    if (p.outstanding) {
+      stage(p);
+    } else if (outstanding_ < s_.max_concurrency) {
+      dispatch_one(p, now);
+    }
+  }
   rr_ = (rr_ + 1) % n;
 }
 
@@ -249,31 +285,72 @@ int Core::drain_completions(Clock::time_point now) {
   return n;
 }
 
+// The partition's outstanding batch succeeded: its offsets may be committed,
+// and a staged next batch becomes the outstanding one (queued by the host's
+// ack, or here if it was staged after the ack looked).
+void Core::ack_inflight(PartitionState& p) {
+  BatchData& d = *p.inflight;
+  d.state.store(DeliveryState::kHeld, std::memory_order_release);
+  stats_.acked++;
+  p.safe_to = std::max(p.safe_to, d.commit_to);
+  p.uncommitted_events += d.records.size() + d.filtered;
+  stats_.buffered_records -= static_cast<int64_t>(d.records.size());
+  stats_.buffered_bytes -= static_cast<int64_t>(d.payload_bytes);
+  commit_dirty_ = true;
+  sluice_batch* unqueued = d.successor.exchange(nullptr, std::memory_order_acq_rel);
+  retired_.enqueue(std::move(p.inflight));
+  if (p.staged) {
+    p.inflight = std::move(p.staged);  // still one batch of the partition out
+    stats_.batches++;
+    stats_.invoked += p.inflight->records.size();
+    if (unqueued) queue_handle(unqueued);
+  } else {
+    p.outstanding = false;
+    outstanding_--;
+  }
+  stats_.inflight_batches = outstanding_;
+}
+
+// Before a partition is revoked or the engine stops: a staged batch nobody
+// queued goes back unacknowledged (its records are fetched again by whoever
+// owns the partition next); one the host queued means the batch before it was
+// acked, whether or not that completion has arrived, and becomes outstanding.
+void Core::settle_staged(PartitionState& p) {
+  if (!p.staged) return;
+  if (sluice_batch* h = p.inflight->successor.exchange(nullptr, std::memory_order_acq_rel)) {
+    free_handle(h);
+    stats_.buffered_records -= static_cast<int64_t>(p.staged->records.size());
+    stats_.buffered_bytes -= static_cast<int64_t>(p.staged->payload_bytes);
+    p.staged.reset();
+  } else {
+    ack_inflight(p);
+  }
+}
+
 void Core::process_completion(Completion& c, Clock::time_point now) {
   BatchData& d = *c.data;
   PartitionState* p = find(d.partition);
-  if (!p || p->inflight != c.data || d.generation != c.generation || !p->outstanding) return;
+  if (!p) return;
+  // A staged batch completed before the ack that queued it was taken (the
+  // completion queue keeps order per producing thread only): that ack is
+  // implied, since only an ack of the outstanding batch queues its successor.
+  if (p->staged == c.data && p->inflight && p->outstanding) ack_inflight(*p);
+  if (p->inflight != c.data || d.generation != c.generation || !p->outstanding) return;
+  if (c.ok) {
+    ack_inflight(*p);
+    return;
+  }
   p->outstanding = false;
   outstanding_--;
   stats_.inflight_batches = outstanding_;
   d.state.store(DeliveryState::kHeld, std::memory_order_release);
-  if (c.ok) {
-    stats_.acked++;
-    p->safe_to = std::max(p->safe_to, d.commit_to);
-    p->uncommitted_events += d.records.size() + d.filtered;
-    stats_.buffered_records -= static_cast<int64_t>(d.records.size());
-    stats_.buffered_bytes -= static_cast<int64_t>(d.payload_bytes);
-    retired_.enqueue(std::move(p->inflight));
-    commit_dirty_ = true;
-  } else {
-    stats_.failed_invoke += d.records.size();
-    d.attempt++;
-    d.flags |= SLUICE_BATCH_RETRY;
-    if (state() != State::kRunning) return;  // stopping: not offered again
-    auto backoff = s_.backoff;
-    for (uint32_t i = 1; i < d.attempt && backoff < s_.backoff_max; ++i) backoff *= 2;
-    p->retry_at = now + std::min(backoff, s_.backoff_max);
-  }
+  stats_.failed_invoke += d.records.size();
+  d.attempt++;
+  d.flags |= SLUICE_BATCH_RETRY;
+  if (state() != State::kRunning) return;  // stopping: not offered again
+  auto backoff = s_.backoff;
+  for (uint32_t i = 1; i < d.attempt && backoff < s_.backoff_max; ++i) backoff *= 2;
+  p->retry_at = now + std::min(backoff, s_.backoff_max);
 }
 
 void Core::flush_commits(bool sync) {
@@ -466,6 +543,7 @@ void Core::withdraw_queued(int32_t partition) {
 }
 
 void Core::release_partition(PartitionState& p) {
+  settle_staged(p);
   while (!p.pending.empty()) {
     stats_.buffered_records--;
     stats_.buffered_bytes -= p.pending.front().payload;
@@ -537,6 +615,8 @@ void Core::on_revoke(rd_kafka_topic_partition_list_t* parts, bool lost) {
       if (parts->elems[i].partition == p->partition) return true;
     return false;
   };
+  for (PartitionState* p : assigned_)
+    if (revoked(p)) settle_staged(*p);
   for (int i = 0; i < parts->cnt; ++i) withdraw_queued(parts->elems[i].partition);
   if (!lost) {
     // While stopping, drain_for_stop() already waited its own deadline.
@@ -595,6 +675,7 @@ void Core::await_first_assignment(Clock::time_point deadline) {
 
 void Core::drain_for_stop() {
   state_.store(State::kDraining, std::memory_order_release);
+  for (PartitionState* p : assigned_) settle_staged(*p);
   withdraw_queued(-1);
   const auto deadline = Clock::time_point(Clock::duration(stop_deadline_ns_.load()));
   for (;;) {

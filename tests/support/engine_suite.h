@@ -172,6 +172,50 @@ TYPED_TEST_P(EngineSuite, FailedBatchIsOfferedAgainInOrder) {
   SLUICE_ASSERT_OK(sluice_engine_stop(e.get(), 10000));
 }
 
+// Several host threads pull from one engine at once, acking as they go (an
+// ack queues the partition's next batch from the acking thread): every
+// record comes once, and each partition's batches come in order, one at a
+// time, whichever thread takes them.
+TYPED_TEST_P(EngineSuite, PullFromManyThreadsKeepsOrder) {
+  this->backend.create_topic(this->topic, 4);
+  produce_numbered(this->backend.bootstrap(), this->topic, 4, 300);
+  auto e = this->start(this->base({{"batch.size", "10"}}));
+  std::mutex mu;
+  std::map<int32_t, std::vector<int64_t>> per;  // offsets in the order handed out
+  std::set<int32_t> out;                         // partitions with a batch out
+  int overlap = 0;
+  std::atomic<size_t> total{0};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  auto host = [&] {
+    while (total < 1200 && std::chrono::steady_clock::now() < deadline) {
+      sluice_batch_t* b = nullptr;
+      ErrorPtr err(sluice_engine_poll(e.get(), 50, &b));
+      if (!b) continue;
+      BatchPtr bp(b);
+      const SeenBatch s = copy_batch(b, false);
+      {
+        std::lock_guard<std::mutex> g(mu);
+        if (!out.insert(s.partition).second) overlap++;
+        per[s.partition].insert(per[s.partition].end(), s.offsets.begin(), s.offsets.end());
+        out.erase(s.partition);  // before the ack, which may hand out the next
+      }
+      ErrorPtr ack(sluice_batch_ack(b));
+      EXPECT_EQ(ack, nullptr);
+      total += s.offsets.size();
+    }
+  };
+  std::vector<std::thread> hosts;
+  for (int i = 0; i < 4; ++i) hosts.emplace_back(host);
+  for (auto& t : hosts) t.join();
+  SLUICE_ASSERT_OK(sluice_engine_stop(e.get(), 10000));
+  EXPECT_EQ(overlap, 0) << "two batches of one partition were out at once";
+  ASSERT_EQ(per.size(), 4u);
+  for (auto& [p, offs] : per) {
+    ASSERT_EQ(offs.size(), 300u) << "partition " << p;
+    for (size_t i = 0; i < offs.size(); ++i) ASSERT_EQ(offs[i], static_cast<int64_t>(i));
+  }
+}
+
 // Stop commits what was acked and nothing else; a new engine in the group
 // resumes right after the last acked batch.
 TYPED_TEST_P(EngineSuite, RestartResumesAfterLastAck) {
@@ -298,7 +342,7 @@ TYPED_TEST_P(EngineSuite, StopWhileJoiningIsSafe) {
 }
 
 REGISTER_TYPED_TEST_SUITE_P(EngineSuite, PullDeliversEveryRecordOnceInOrder,
-                            PushKeepsOrderWithConcurrency, FailedBatchIsOfferedAgainInOrder,
+                            PushKeepsOrderWithConcurrency, PullFromManyThreadsKeepsOrder, FailedBatchIsOfferedAgainInOrder,
                             RestartResumesAfterLastAck, WindowHoldsBatchUntilItExpires,
                             EventSizeCut, FilteredRecordsAreCommittedNotDelivered,
                             StopWhileJoiningIsSafe);
