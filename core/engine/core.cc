@@ -230,7 +230,7 @@ Status Core::poll(int32_t timeout_ms, sluice_batch** out) {
   }
 }
 
-Status Core::complete(sluice_batch* b, bool ok) {
+Status Core::complete(sluice_batch* b, bool ok, sluice_batch** next_out) {
   if (b->done.exchange(true))
     return make_error(SLUICE_ERR_ALREADY_COMPLETED, "this batch was already acked or failed");
   if (state() == State::kStopped)
@@ -241,11 +241,18 @@ Status Core::complete(sluice_batch* b, bool ok) {
     return make_error(SLUICE_ERR_REVOKED,
                       "the batch's partition was reassigned; it was not committed and will be "
                       "delivered to the new owner");
-  // The partition's next batch, if the fetch thread staged it: queued here,
-  // by the ack, rather than after a round trip through the fetch thread.
-  if (ok)
-    if (sluice_batch* next = b->data->successor.exchange(nullptr, std::memory_order_acq_rel))
-      queue_handle(next);
+  // The partition's next batch, if the fetch thread staged it: released here,
+  // by the ack, rather than after a round trip through the fetch thread. Not
+  // while stopping: the fetch thread then takes staged batches back.
+  if (ok && state() == State::kRunning)
+    if (sluice_batch* next = b->data->successor.exchange(nullptr, std::memory_order_acq_rel)) {
+      if (next_out) {
+        next->data->state.store(DeliveryState::kDelivered, std::memory_order_release);
+        *next_out = next;
+      } else {
+        queue_handle(next);
+      }
+    }
   completions_.enqueue(Completion{b->data, b->generation, ok});
   // Wake the fetch thread only if it is waiting for messages (see run()): a
   // yield takes the consumer queue's lock, which librdkafka's threads share.
@@ -274,17 +281,20 @@ bool Core::on_worker_thread() const { return current_worker_of == this; }
 
 void Core::work() {
   current_worker_of = this;
+  sluice_batch* b = nullptr;  // set: a batch the last ack handed over, already delivered
   for (;;) {
-    sluice_batch* b = nullptr;
-    if (!ready_.try_dequeue(b)) reap(SIZE_MAX);
-    if (!b && !ready_.wait_dequeue_timed(b, 100000)) {
-      if (state() == State::kStopped) return;
-      continue;
-    }
-    auto expected = DeliveryState::kQueued;
-    if (!b->data->state.compare_exchange_strong(expected, DeliveryState::kDelivered)) {
-      free_handle(b);
-      continue;
+    if (!b) {
+      if (!ready_.try_dequeue(b)) reap(SIZE_MAX);
+      if (!b && !ready_.wait_dequeue_timed(b, 100000)) {
+        if (state() == State::kStopped) return;
+        continue;
+      }
+      auto expected = DeliveryState::kQueued;
+      if (!b->data->state.compare_exchange_strong(expected, DeliveryState::kDelivered)) {
+        free_handle(b);
+        b = nullptr;
+        continue;
+      }
     }
     b->borrowed = true;
     int32_t rc = 1;
@@ -294,8 +304,12 @@ void Core::work() {
       rc = 1;  // a C++ handler that throws fails its batch; nothing escapes
     }
     b->borrowed = false;
-    (void)complete(b, rc == 0).ok();
+    // The partition's next batch, if the ack releases one, runs on this same
+    // worker: no queue, no other worker woken for it.
+    sluice_batch* next = nullptr;
+    (void)complete(b, rc == 0, &next).ok();
     free_handle(b);
+    b = next;
   }
 }
 

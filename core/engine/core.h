@@ -79,7 +79,9 @@ class Core : public std::enable_shared_from_this<Core> {
   Status start(const config::Config& cfg);  // creates the consumer, subscribes, starts threads
   Status stop(Clock::duration timeout);     // from a host thread
   Status poll(int32_t timeout_ms, sluice_batch** out);
-  Status complete(sluice_batch* b, bool ok);  // ack/fail from any thread
+  // Ack/fail from any thread. With `next`, a staged successor the ack releases
+  // is handed over there, already delivered, instead of being queued.
+  Status complete(sluice_batch* b, bool ok, sluice_batch** next = nullptr);
   std::string stats_json() const;
   // Turns on the fd's signalling (off until someone asks: two syscalls per
   // batch that nobody would read).
