@@ -193,20 +193,24 @@ Status Core::poll(int32_t timeout_ms, sluice_batch** out) {
                       "sluice_engine_poll: this engine is in push mode (a handler is set)");
   const auto deadline = timeout_ms < 0 ? Clock::time_point::max()
                                        : Clock::now() + std::chrono::milliseconds(timeout_ms);
-  if (fd_wanted_.load(std::memory_order_acquire)) {  // clear before looking
-    // Flag first, then the fd: a signal racing with this leaves the fd
-    // readable (a spurious wake-up), never a batch without one.
-    fd_signalled_.store(false);
-    uint64_t drained;
-    ssize_t r = ::read(efd_, &drained, sizeof drained);
-    (void)r;
-  }
   for (;;) {
     if (state() == State::kStopped)
       return make_error(SLUICE_ERR_STOPPED, "the engine is stopped");
     sluice_batch* b = nullptr;
     bool got = ready_.try_dequeue(b);
     if (!got && reap(SIZE_MAX) > 0) got = ready_.try_dequeue(b);
+    if (!got && fd_wanted_.load(std::memory_order_acquire)) {
+      // Nothing ready: clear the fd, then look once more. Flag first, then
+      // the fd: a batch queued meanwhile either is found by that look or
+      // writes the fd again; a race leaves the fd readable (a spurious
+      // wake-up), never a batch without one. While batches keep coming the
+      // fd simply stays readable: no syscall per batch.
+      fd_signalled_.store(false);
+      uint64_t drained;
+      ssize_t r = ::read(efd_, &drained, sizeof drained);
+      (void)r;
+      got = ready_.try_dequeue(b);
+    }
     if (!got) {
       auto now = Clock::now();
       if (now >= deadline) {
