@@ -248,8 +248,12 @@ Status Core::complete(sluice_batch* b, bool ok, sluice_batch** next_out) {
   // The partition's next batch, if the fetch thread staged it: released here,
   // by the ack, rather than after a round trip through the fetch thread. Not
   // while stopping: the fetch thread then takes staged batches back.
+  // The fetch thread must take this completion soon unless the partition
+  // still has a staged batch after the one released here.
+  bool urgent = true;
   if (ok && state() == State::kRunning)
     if (sluice_batch* next = b->data->successor.exchange(nullptr, std::memory_order_acq_rel)) {
+      urgent = next->data->successor.load(std::memory_order_acquire) == nullptr;
       if (next_out) {
         next->data->state.store(DeliveryState::kDelivered, std::memory_order_release);
         *next_out = next;
@@ -258,10 +262,12 @@ Status Core::complete(sluice_batch* b, bool ok, sluice_batch** next_out) {
       }
     }
   completions_.enqueue(Completion{b->data, b->generation, ok});
-  // Wake the fetch thread only if it is waiting for messages (see run()): a
-  // yield takes the consumer queue's lock, which librdkafka's threads share.
+  // Wake the fetch thread only if it is waiting for messages (see run()) and
+  // the completion is urgent: a yield takes the consumer queue's lock, which
+  // librdkafka's threads share, and a wake-up costs both cores time. Others
+  // wait for its next wake-up (at most 100 ms; an urgent one, messages).
   std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (fetch_waiting_.load(std::memory_order_relaxed)) rd_kafka_queue_yield(cq_);
+  if (urgent && fetch_waiting_.load(std::memory_order_relaxed)) rd_kafka_queue_yield(cq_);
   return {};
 }
 

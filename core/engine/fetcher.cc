@@ -19,6 +19,8 @@ constexpr auto kMaxWait = std::chrono::milliseconds(100);
 // Retired batches the fetch thread lets wait for an idle host before it frees
 // them itself (memory bound: these hold their records until freed).
 constexpr size_t kMaxRetired = 64;
+// Full batches formed ahead per partition while one is out (see Core::stage).
+constexpr size_t kStageDepth = 4;
 // Appends a message's headers, as zero-copy views, to `out`.
 template <typename Vec>
 void read_headers(rd_kafka_message_t* m, Vec& out) {
@@ -246,18 +248,23 @@ void Core::dispatch_one(PartitionState& p, Clock::time_point now) {
   enqueue(p, now);
 }
 
-// While a partition's batch is out, its next full batch is formed and its
-// handle left in the outstanding batch's `successor`: the host's ack queues
-// it right away (Core::complete), so a partition's next batch does not wait
-// for the fetch thread to wake up, take the ack and form it (two thread
-// wake-ups per batch, which capped small batches). Still one batch of a
-// partition out at a time, in order: the staged one is queued only by the
-// ack of the one before it.
+// While a partition's batch is out, its next full batches (up to
+// kStageDepth) are formed, each one's handle left in its predecessor's
+// `successor`: the host's ack of a batch queues the next one right away
+// (Core::complete), so the partition's next batch does not wait for the fetch
+// thread to wake up, take the ack and form it (two thread wake-ups per batch,
+// which capped small batches), and the fetch thread need not wake for every
+// ack. Still one batch of a partition out at a time, in order: a staged batch
+// is queued only by the ack of the one before it.
 void Core::stage(PartitionState& p) {
-  if (p.staged || !p.inflight || !p.outstanding || !full_batch_pending(p)) return;
-  p.staged = form_batch(p);
-  if (p.staged->flags & SLUICE_BATCH_OVERSIZED) stats_.oversized++;
-  p.inflight->successor.store(make_handle(p.staged), std::memory_order_release);
+  if (!p.inflight || !p.outstanding) return;
+  while (p.staged.size() < kStageDepth && full_batch_pending(p)) {
+    std::shared_ptr<BatchData> next = form_batch(p);
+    if (next->flags & SLUICE_BATCH_OVERSIZED) stats_.oversized++;
+    BatchData& before = p.staged.empty() ? *p.inflight : *p.staged.back();
+    before.successor.store(make_handle(next), std::memory_order_release);
+    p.staged.push_back(std::move(next));
+  }
 }
 
 void Core::dispatch(Clock::time_point now) {
@@ -299,8 +306,9 @@ void Core::ack_inflight(PartitionState& p) {
   commit_dirty_ = true;
   sluice_batch* unqueued = d.successor.exchange(nullptr, std::memory_order_acq_rel);
   retired_.enqueue(std::move(p.inflight));
-  if (p.staged) {
-    p.inflight = std::move(p.staged);  // still one batch of the partition out
+  if (!p.staged.empty()) {
+    p.inflight = std::move(p.staged.front());  // still one batch of the partition out
+    p.staged.pop_front();
     stats_.batches++;
     stats_.invoked += p.inflight->records.size();
     if (unqueued) queue_handle(unqueued);
@@ -311,19 +319,26 @@ void Core::ack_inflight(PartitionState& p) {
   stats_.inflight_batches = outstanding_;
 }
 
-// Before a partition is revoked or the engine stops: a staged batch nobody
-// queued goes back unacknowledged (its records are fetched again by whoever
-// owns the partition next); one the host queued means the batch before it was
-// acked, whether or not that completion has arrived, and becomes outstanding.
+// Before a partition is revoked or the engine stops: staged batches nobody
+// queued go back unacknowledged (their records are fetched again by whoever
+// owns the partition next); one the host queued means the batch before it
+// was acked, whether or not that completion has arrived, and becomes
+// outstanding.
 void Core::settle_staged(PartitionState& p) {
-  if (!p.staged) return;
-  if (sluice_batch* h = p.inflight->successor.exchange(nullptr, std::memory_order_acq_rel)) {
+  while (!p.staged.empty()) {
+    sluice_batch* h = p.inflight->successor.exchange(nullptr, std::memory_order_acq_rel);
+    if (!h) {
+      ack_inflight(p);  // the host queued the first staged batch
+      continue;
+    }
     free_handle(h);
-    stats_.buffered_records -= static_cast<int64_t>(p.staged->records.size());
-    stats_.buffered_bytes -= static_cast<int64_t>(p.staged->payload_bytes);
-    p.staged.reset();
-  } else {
-    ack_inflight(p);
+    for (auto& b : p.staged) {  // never delivered, so their successors never queued
+      if (sluice_batch* later = b->successor.exchange(nullptr, std::memory_order_acq_rel))
+        free_handle(later);
+      stats_.buffered_records -= static_cast<int64_t>(b->records.size());
+      stats_.buffered_bytes -= static_cast<int64_t>(b->payload_bytes);
+    }
+    p.staged.clear();
   }
 }
 
@@ -331,10 +346,16 @@ void Core::process_completion(Completion& c, Clock::time_point now) {
   BatchData& d = *c.data;
   PartitionState* p = find(d.partition);
   if (!p) return;
-  // A staged batch completed before the ack that queued it was taken (the
-  // completion queue keeps order per producing thread only): that ack is
-  // implied, since only an ack of the outstanding batch queues its successor.
-  if (p->staged == c.data && p->inflight && p->outstanding) ack_inflight(*p);
+  // A staged batch completed before the acks that queued it (and the ones
+  // before it) were taken: the completion queue keeps order per producing
+  // thread only. Those acks are implied, since only an ack of a batch queues
+  // its successor.
+  if (p->inflight && p->outstanding)
+    for (size_t i = 0; i < p->staged.size(); ++i)
+      if (p->staged[i] == c.data) {
+        for (size_t k = 0; k <= i; ++k) ack_inflight(*p);
+        break;
+      }
   if (p->inflight != c.data || d.generation != c.generation || !p->outstanding) return;
   if (c.ok) {
     ack_inflight(*p);

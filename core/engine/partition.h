@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 
 #include "core/engine/batch.h"
@@ -39,10 +40,11 @@ struct PartitionState {
   // which is what keeps batches of a partition in order.
   std::shared_ptr<BatchData> inflight;
   bool outstanding = false;        // inflight is with the host (queued/delivered)
-  // The next batch, formed while inflight is out, its handle published in
-  // inflight->successor for the host's ack to queue (see Core::stage). Only
-  // full batches are staged, so a window still gathers records as before.
-  std::shared_ptr<BatchData> staged;
+  // The next batches, formed while inflight is out, each one's handle
+  // published in its predecessor's `successor` for the host's ack of that
+  // predecessor to queue (see Core::stage). Only full batches are staged, so
+  // a window still gathers records as before.
+  std::deque<std::shared_ptr<BatchData>> staged;
   Clock::time_point retry_at{};    // when a failed inflight may go again
 
   int64_t next_offset = -1;  // one past the last offset fetched
