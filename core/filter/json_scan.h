@@ -398,6 +398,19 @@ template <bool kRest>
   size_t k = 0;                    // members met so far: the next guess
   MemberGuess* learn = nullptr;    // the guess that missed at the member being read
   const char* learn_from = nullptr;
+  // At a member's start ('{' or ','): the next guess, if any. A hit moves p
+  // past the member's key and colon; a miss is learnt when the key is read.
+  auto try_guess = [&]() -> bool {
+    if (k >= nguesses) return false;
+    MemberGuess& g = guesses[k++];
+    if (guess_hits(g, p)) {
+      p += g.len;
+      return true;
+    }
+    learn = &g;
+    learn_from = p;
+    return false;
+  };
   if constexpr (kRest) {
     bits = 1;
     d = 1;
@@ -411,15 +424,7 @@ open:  // p at '{' or '['
   ++d;
   if (*p == '{') {
     bits = (bits << 1) | 1;
-    if (k < nguesses) {
-      MemberGuess& g = guesses[k++];
-      if (guess_hits(g, p)) {
-        p += g.len;
-        goto colon_read;
-      }
-      learn = &g;
-      learn_from = p;
-    }
+    if (try_guess()) goto colon_read;
     c = *++p;
     if (c != '"') {
       p = skip_ws(p);
@@ -455,15 +460,7 @@ after:  // p after a value in the innermost container
   c = *p;
   if (c == ',') {
     if (bits & 1) {
-      if (k < nguesses) {
-        MemberGuess& g = guesses[k++];
-        if (guess_hits(g, p)) {
-          p += g.len;
-          goto colon_read;
-        }
-        learn = &g;
-        learn_from = p;
-      }
+      if (try_guess()) goto colon_read;
       c = *++p;
       if (c != '"') {
         p = skip_ws(p);
