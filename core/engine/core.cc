@@ -247,9 +247,9 @@ Status Core::complete(sluice_batch* b, bool ok, sluice_batch** next_out) {
                       "delivered to the new owner");
   // The partition's next batch, if the fetch thread staged it: released here,
   // by the ack, rather than after a round trip through the fetch thread. Not
-  // while stopping: the fetch thread then takes staged batches back.
-  // The fetch thread must take this completion soon unless the partition
-  // still has a staged batch after the one released here.
+  // while stopping: the fetch thread then takes staged batches back. The
+  // fetch thread must take this completion soon (urgent) unless another
+  // staged batch follows the one released here.
   bool urgent = true;
   if (ok && state() == State::kRunning)
     if (sluice_batch* next = b->data->successor.exchange(nullptr, std::memory_order_acq_rel)) {

@@ -108,6 +108,7 @@ class Core : public std::enable_shared_from_this<Core> {
   bool full_batch_pending(const PartitionState& p) const;
   void stage(PartitionState& p);
   void ack_inflight(PartitionState& p);
+  void unbuffer(const BatchData& b);
   void settle_staged(PartitionState& p);
   void flush_commits(bool sync);
   rd_kafka_resp_err_t commit_bounded(rd_kafka_topic_partition_list_t* list);

@@ -235,8 +235,8 @@ bool Core::full_batch_pending(const PartitionState& p) const {
          envelope + p.pending_event_bytes + p.pending.size() - 1 > s_.max_bytes;
 }
 
+// A partition with no batch out: its failed batch again, or a new one.
 void Core::dispatch_one(PartitionState& p, Clock::time_point now) {
-  if (p.outstanding) return;
   if (p.inflight) {  // a failed batch waiting for its retry
     if (now >= p.retry_at) enqueue(p, now);
     return;
@@ -292,6 +292,13 @@ int Core::drain_completions(Clock::time_point now) {
   return n;
 }
 
+// A batch's records no longer count against max.inflight.* (acked, or
+// dropped with their partition).
+void Core::unbuffer(const BatchData& b) {
+  stats_.buffered_records -= static_cast<int64_t>(b.records.size());
+  stats_.buffered_bytes -= static_cast<int64_t>(b.payload_bytes);
+}
+
 // The partition's outstanding batch succeeded: its offsets may be committed,
 // and a staged next batch becomes the outstanding one (queued by the host's
 // ack, or here if it was staged after the ack looked).
@@ -301,8 +308,7 @@ void Core::ack_inflight(PartitionState& p) {
   stats_.acked++;
   p.safe_to = std::max(p.safe_to, d.commit_to);
   p.uncommitted_events += d.records.size() + d.filtered;
-  stats_.buffered_records -= static_cast<int64_t>(d.records.size());
-  stats_.buffered_bytes -= static_cast<int64_t>(d.payload_bytes);
+  unbuffer(d);
   commit_dirty_ = true;
   sluice_batch* unqueued = d.successor.exchange(nullptr, std::memory_order_acq_rel);
   retired_.enqueue(std::move(p.inflight));
@@ -335,8 +341,7 @@ void Core::settle_staged(PartitionState& p) {
     for (auto& b : p.staged) {  // never delivered, so their successors never queued
       if (sluice_batch* later = b->successor.exchange(nullptr, std::memory_order_acq_rel))
         free_handle(later);
-      stats_.buffered_records -= static_cast<int64_t>(b->records.size());
-      stats_.buffered_bytes -= static_cast<int64_t>(b->payload_bytes);
+      unbuffer(*b);
     }
     p.staged.clear();
   }
@@ -572,8 +577,7 @@ void Core::release_partition(PartitionState& p) {
     p.pending.pop_front();
   }
   if (p.inflight) {
-    stats_.buffered_records -= static_cast<int64_t>(p.inflight->records.size());
-    stats_.buffered_bytes -= static_cast<int64_t>(p.inflight->payload_bytes);
+    unbuffer(*p.inflight);
     if (p.outstanding) {
       p.inflight->revoked.store(true);
       outstanding_--;
