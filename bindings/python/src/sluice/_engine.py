@@ -529,20 +529,20 @@ class Batch:
         if recs is not None:
             return len(recs)
         with self._lock:
-            rp = _RecordArray()
-            count = c_uint64()
-            err = _batch_records(self._get(), byref(rp), byref(count))
-            if err:
-                raise take_error(err)
-            return count.value
+            return self._record_views(self._get())[1]
 
-    def _read_records(self, ptr: int) -> List[Record]:
+    @staticmethod
+    def _record_views(ptr: int) -> Tuple[Any, int]:
+        """The batch's record view array and its length (one C call)."""
         rp = _RecordArray()
         count = c_uint64()
         err = _batch_records(ptr, byref(rp), byref(count))
         if err:
             raise take_error(err)
-        n = count.value
+        return rp, count.value
+
+    def _read_records(self, ptr: int) -> List[Record]:
+        rp, n = self._record_views(ptr)
         if n == 0:
             return []
         topic = self._topic
