@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/engine/core.h"
+#include "core/engine/headers.h"
 #include "core/filter/matcher.h"
 
 namespace sluice::engine {
@@ -21,20 +22,6 @@ constexpr auto kMaxWait = std::chrono::milliseconds(100);
 constexpr size_t kMaxRetired = 64;
 // Full batches formed ahead per partition while one is out (see Core::stage).
 constexpr size_t kStageDepth = 4;
-// Appends a message's headers, as zero-copy views, to `out`.
-template <typename Vec>
-void read_headers(rd_kafka_message_t* m, Vec& out) {
-  rd_kafka_headers_t* hdrs = nullptr;
-  if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR || !hdrs) return;
-  const char* name;
-  const void* value;
-  size_t size;
-  for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == 0; ++i)
-    out.push_back(sluice_header_t{name, static_cast<const uint8_t*>(value),
-                                  static_cast<uint32_t>(std::strlen(name)),
-                                  static_cast<uint32_t>(size)});
-}
-
 int to_ms(Clock::duration d) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
   return static_cast<int>(std::clamp<int64_t>(ms, 0, 100));
