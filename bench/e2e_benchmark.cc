@@ -21,6 +21,10 @@
 //             without a backlog
 // Every consuming phase reads the whole topic from the beginning with a fresh
 // group (starting.position trim_horizon), batch.window.ms 0.
+// --repeat R runs R rounds, each running every phase once, raw first; the
+// summary compares each sluice run with the raw run of its own round and
+// reports the median ratio and its range (raw alone varies by +-20% between
+// runs on a small VM, so ratios against one raw run mislead).
 #include <librdkafka/rdkafka.h>
 #include <sys/resource.h>
 #include <sys/types.h>
@@ -37,6 +41,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -557,11 +562,11 @@ double rate(const Result& r) {
 }
 
 void print_header() {
-  std::printf("%-13s %5s %11s %7s %6s %8s %7s %7s %8s %9s %10s\n", "mode", "batch", "records/s",
-              "MB/s", "x raw", "startup", "p50 ms", "p99 ms", "max ms", "peak RSS", "CPU ns/rec");
+  std::printf("%-13s %5s %11s %7s %17s %8s %7s %7s %8s %9s %10s\n", "mode", "batch", "records/s",
+              "MB/s", "x raw (range)", "startup", "p50 ms", "p99 ms", "max ms", "peak RSS", "CPU ns/rec");
 }
 
-void print_row(const Row& row, double raw_rate) {
+void print_row(const Row& row, double raw_rate, const char* ratio_text = nullptr) {
   const Result& r = row.r;
   if (!r.ok) {
     std::printf("%-13s %5s  FAILED: %s\n", row.mode.c_str(),
@@ -570,9 +575,10 @@ void print_row(const Row& row, double raw_rate) {
   }
   double rr = rate(r);
   double mbs = r.span_s > 0 ? static_cast<double>(r.bytes) / r.span_s / 1e6 : 0;
-  char ratio[16] = "-";
-  if (raw_rate > 0) std::snprintf(ratio, sizeof ratio, "%.2f", rr / raw_rate);
-  std::printf("%-13s %5s %11s %7.1f %6s %6.2f s %7" PRId64 " %7" PRId64 " %8" PRId64 " %6.1f MB",
+  char ratio[40] = "-";
+  if (ratio_text) std::snprintf(ratio, sizeof ratio, "%s", ratio_text);
+  else if (raw_rate > 0) std::snprintf(ratio, sizeof ratio, "%.2f", rr / raw_rate);
+  std::printf("%-13s %5s %11s %7.1f %17s %6.2f s %7" PRId64 " %7" PRId64 " %8" PRId64 " %6.1f MB",
               row.mode.c_str(), row.batch ? std::to_string(row.batch).c_str() : "-",
               fmt_count(rr).c_str(), mbs, ratio, r.startup_s, r.p50_ms,
               r.p99_ms, r.max_ms, static_cast<double>(r.maxrss_kb) / 1024);
@@ -583,15 +589,49 @@ void print_row(const Row& row, double raw_rate) {
   std::fflush(stdout);
 }
 
-// The best of `repeat` runs (highest records/s).
-template <class Fn>
-Result best_of(int repeat, Fn fn) {
-  Result best;
-  for (int i = 0; i < repeat; ++i) {
-    Result r = in_child([&](Result* out) { fn(i, out); });
-    if (i == 0 || (r.ok && (!best.ok || rate(r) > rate(best)))) best = r;
+// One measured phase (raw, or a sluice mode at a batch size) and its result
+// in every round.
+struct Phase {
+  std::string mode;
+  int batch = 0;
+  std::function<void(int round, Result*)> run;
+  std::vector<Result> rounds;
+};
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// A phase's summary row: the round with the median records/s stands for it,
+// and x raw is the median of the per-round ratios (each sluice run against
+// the raw run of the same round, so slow drifts of the machine or the broker
+// cancel out), with their range.
+void print_summary(const Phase& ph, const Phase* raw) {
+  std::vector<size_t> ok;
+  for (size_t i = 0; i < ph.rounds.size(); ++i)
+    if (ph.rounds[i].ok) ok.push_back(i);
+  if (ok.empty()) {
+    print_row(Row{ph.mode, ph.batch, ph.rounds.front()}, 0, "-");
+    return;
   }
-  return best;
+  std::sort(ok.begin(), ok.end(), [&](size_t a, size_t b) { return rate(ph.rounds[a]) < rate(ph.rounds[b]); });
+  const Result& mid = ph.rounds[ok[ok.size() / 2]];
+  std::vector<double> ratios;
+  if (raw)
+    for (size_t i : ok)
+      if (i < raw->rounds.size() && raw->rounds[i].ok && rate(raw->rounds[i]) > 0)
+        ratios.push_back(rate(ph.rounds[i]) / rate(raw->rounds[i]));
+  char ratio[40] = "-";
+  if (ratios.size() == 1) {
+    std::snprintf(ratio, sizeof ratio, "%.2f", ratios[0]);
+  } else if (!ratios.empty()) {
+    auto [lo, hi] = std::minmax_element(ratios.begin(), ratios.end());
+    std::snprintf(ratio, sizeof ratio, "%.2f (%.2f-%.2f)", median(ratios), *lo, *hi);
+  }
+  print_row(Row{ph.mode, ph.batch, mid}, 0, ph.mode == "raw" ? "1.00" : ratio);
 }
 
 std::vector<int> parse_list(const std::string& s) {
@@ -679,42 +719,50 @@ int main(int argc, char** argv) {
                 fmt_count(prod.produce_rate).c_str(), static_cast<double>(prod.maxrss_kb) / 1024);
   const int64_t expected = prod.expected;
   std::printf("in topic: %s records%s\n\n", fmt_count(static_cast<double>(expected)).c_str(),
-              o.repeat > 1 ? (", best of " + std::to_string(o.repeat) + " runs per row").c_str() : "");
+              o.repeat > 1 ? (", " + std::to_string(o.repeat) + " rounds of every phase").c_str() : "");
   std::fflush(stdout);
 
   auto want = [&](const char* mode) { return ("," + o.modes + ",").find(std::string(",") + mode + ",") != std::string::npos; };
-  print_header();
-  double raw_rate = 0;
-  if (want("raw")) {
-    Row raw{"raw", 0, best_of(o.repeat, [&](int i, Result* r) {
-              Meter m;
-              phase_raw(o, expected, "e2e-raw-" + run_id + "-" + std::to_string(i), false, nullptr, &m, r);
-            })};
-    print_row(raw, rate(raw.r));
-    raw_rate = raw.r.ok ? rate(raw.r) : 0;
-  }
+  std::vector<Phase> phases;
+  if (want("raw"))
+    phases.push_back(Phase{"raw", 0, [&](int i, Result* r) {
+                             Meter m;
+                             phase_raw(o, expected, "e2e-raw-" + run_id + "-" + std::to_string(i), false, nullptr, &m, r);
+                           }, {}});
   for (int bs : o.batch_sizes) {
-    if (want("pull")) {
-    Row pull{"sluice pull", bs, best_of(o.repeat, [&](int i, Result* r) {
-               phase_pull(o, expected, "e2e-pull-" + run_id + "-" + std::to_string(bs) + "-" + std::to_string(i),
-                          bs, false, r);
-             })};
-    print_row(pull, raw_rate);
+    const std::string b = std::to_string(bs);
+    if (want("pull"))
+      phases.push_back(Phase{"sluice pull", bs, [&, bs, b](int i, Result* r) {
+                               phase_pull(o, expected, "e2e-pull-" + run_id + "-" + b + "-" + std::to_string(i), bs, false, r);
+                             }, {}});
+    if (want("push"))
+      phases.push_back(Phase{"sluice push", bs, [&, bs, b](int i, Result* r) {
+                               phase_push(o, expected, "e2e-push-" + run_id + "-" + b + "-" + std::to_string(i), bs, 0, r);
+                             }, {}});
+    if (want("event"))
+      phases.push_back(Phase{"pull+event", bs, [&, bs, b](int i, Result* r) {
+                               phase_pull(o, expected, "e2e-event-" + run_id + "-" + b + "-" + std::to_string(i), bs, true, r);
+                             }, {}});
+  }
+  const Phase* raw = want("raw") ? &phases.front() : nullptr;
+  // Rounds: every phase once per round, raw first, so each sluice run has a
+  // raw run of its own round to compare with.
+  for (int round = 0; round < o.repeat; ++round) {
+    if (o.repeat > 1) std::printf("round %d of %d\n", round + 1, o.repeat);
+    print_header();
+    for (Phase& ph : phases) {
+      ph.rounds.push_back(in_child([&](Result* out) { ph.run(round, out); }));
+      const Result& r = ph.rounds.back();
+      print_row(Row{ph.mode, ph.batch, r}, raw && &ph != raw && raw->rounds.back().ok ? rate(raw->rounds.back()) : 0,
+                &ph == raw ? "1.00" : nullptr);
     }
-    if (want("push")) {
-    Row push{"sluice push", bs, best_of(o.repeat, [&](int i, Result* r) {
-               phase_push(o, expected, "e2e-push-" + run_id + "-" + std::to_string(bs) + "-" + std::to_string(i),
-                          bs, 0, r);
-             })};
-    print_row(push, raw_rate);
-    }
-    if (want("event")) {
-    Row ev{"pull+event", bs, best_of(o.repeat, [&](int i, Result* r) {
-             phase_pull(o, expected, "e2e-event-" + run_id + "-" + std::to_string(bs) + "-" + std::to_string(i),
-                        bs, true, r);
-           })};
-    print_row(ev, raw_rate);
-    }
+    std::printf("\n");
+  }
+  if (o.repeat > 1) {
+    std::printf("summary of %d rounds: the median round per row; x raw is the median of the\n"
+                "per-round ratios to raw (range: lowest-highest)\n", o.repeat);
+    print_header();
+    for (const Phase& ph : phases) print_summary(ph, raw);
   }
 
   if (o.latency_seconds > 0) {
