@@ -562,8 +562,9 @@ double rate(const Result& r) {
 }
 
 void print_header() {
-  std::printf("%-13s %5s %11s %7s %17s %8s %7s %7s %8s %9s %10s\n", "mode", "batch", "records/s",
-              "MB/s", "x raw (range)", "startup", "p50 ms", "p99 ms", "max ms", "peak RSS", "CPU ns/rec");
+  std::printf("%-13s %5s %11s %7s %17s %8s %7s %7s %8s %9s %10s %9s\n", "mode", "batch", "records/s",
+              "MB/s", "x raw (range)", "startup", "p50 ms", "p99 ms", "max ms", "peak RSS", "CPU ns/rec",
+              "rec/batch");
 }
 
 void print_row(const Row& row, double raw_rate, const char* ratio_text = nullptr) {
@@ -583,6 +584,8 @@ void print_row(const Row& row, double raw_rate, const char* ratio_text = nullptr
               fmt_count(rr).c_str(), mbs, ratio, r.startup_s, r.p50_ms,
               r.p99_ms, r.max_ms, static_cast<double>(r.maxrss_kb) / 1024);
   std::printf(" %10.0f", r.records ? r.cpu_s * 1e9 / static_cast<double>(r.records) : 0.0);
+  if (row.batch) std::printf(" %9.1f", r.batches ? static_cast<double>(r.records) / static_cast<double>(r.batches) : 0.0);
+  else std::printf(" %9s", "-");
   if (r.event_bytes)
     std::printf("   events %.1f MB/s", static_cast<double>(r.event_bytes) / r.span_s / 1e6);
   std::printf("\n");
@@ -789,6 +792,8 @@ int main(int argc, char** argv) {
       "(they grow with the run's length), not sluice's latency; the live rows, produced while\n"
       "consuming, are the meaningful latency numbers.\n"
       "peak RSS: ru_maxrss of the phase's own forked process.\n"
+      "rec/batch: records per batch the host saw (batch.window.ms 0: a batch holds what has\n"
+      "arrived when the partition's previous batch is done, up to batch.size).\n"
       "CPU ns/rec: user + system CPU time of that process (all its threads, librdkafka's\n"
       "included, startup included) per record; less sensitive than records/s to other load on\n"
       "the machine, but it does not count the broker's work (e.g. serving offset commits).\n");
