@@ -124,8 +124,11 @@ void Core::handle_message(rd_kafka_message_t* m, Clock::time_point now) {
       p->pending.back().commit_to = to;
       p->pending.back().filtered_after++;
     } else if (p->inflight) {
-      p->inflight->commit_to = to;
-      p->inflight->filtered++;
+      // After the last batch formed: a staged one if any, never the one out
+      // (its ack would commit the staged batches' records with it).
+      BatchData& last = p->staged.empty() ? *p->inflight : *p->staged.back();
+      last.commit_to = to;
+      last.filtered++;
     } else {
       p->safe_to = to;
       p->uncommitted_events++;
