@@ -20,8 +20,20 @@ constexpr auto kMaxWait = std::chrono::milliseconds(100);
 // Retired batches the fetch thread lets wait for an idle host before it frees
 // them itself (memory bound: these hold their records until freed).
 constexpr size_t kMaxRetired = 64;
-// Full batches formed ahead per partition while one is out (see Core::stage).
-constexpr size_t kStageDepth = 4;
+// Full batches formed ahead per partition while one is out (see Core::stage):
+// about kStageRecords records' worth, at least 4 and at most 256 batches.
+// Every batch in the chain is one the host's ack hands out without waking the
+// fetch thread, and such a wake-up and the host's sleep until the next batch
+// cost 10-20 us of CPU each on a small VM (bench/handoff). With 4 batches of
+// 100, half the batches of a fast host went through a sleeping thread; with 81,
+// few do (bench/results/e2e-2026-11-22-session3.txt). Staging moves records
+// from the pending ring into batches, so it costs no memory; the bound keeps
+// one dispatch from forming batches for long (a few hundred microseconds at
+// most) while messages wait.
+constexpr size_t kStageRecords = 8192;
+size_t stage_depth(int64_t batch_size) {
+  return std::clamp<size_t>(kStageRecords / static_cast<size_t>(std::max<int64_t>(1, batch_size)), 4, 256);
+}
 int to_ms(Clock::duration d) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
   return static_cast<int>(std::clamp<int64_t>(ms, 0, 100));
@@ -239,7 +251,7 @@ void Core::dispatch_one(PartitionState& p, Clock::time_point now) {
 }
 
 // While a partition's batch is out, its next full batches (up to
-// kStageDepth) are formed, each one's handle left in its predecessor's
+// stage_depth()) are formed, each one's handle left in its predecessor's
 // `successor`: the host's ack of a batch queues the next one right away
 // (Core::complete), so the partition's next batch does not wait for the fetch
 // thread to wake up, take the ack and form it (two thread wake-ups per batch,
@@ -248,7 +260,8 @@ void Core::dispatch_one(PartitionState& p, Clock::time_point now) {
 // is queued only by the ack of the one before it.
 void Core::stage(PartitionState& p) {
   if (!p.inflight || !p.outstanding) return;
-  while (p.staged.size() < kStageDepth && full_batch_pending(p)) {
+  const size_t depth = stage_depth(s_.batch_size);
+  while (p.staged.size() < depth && full_batch_pending(p)) {
     std::shared_ptr<BatchData> next = form_batch(p);
     if (next->flags & SLUICE_BATCH_OVERSIZED) stats_.oversized++;
     BatchData& before = p.staged.empty() ? *p.inflight : *p.staged.back();
