@@ -21,10 +21,11 @@
 //             without a backlog
 // Every consuming phase reads the whole topic from the beginning with a fresh
 // group (starting.position trim_horizon), batch.window.ms 0.
-// --repeat R runs R rounds, each running every phase once, raw first; the
-// summary compares each sluice run with the raw run of its own round and
-// reports the median ratio and its range (raw alone varies by +-20% between
-// runs on a small VM, so ratios against one raw run mislead).
+// --repeat R runs R rounds: raw, every sluice phase once (in reverse order
+// every other round), raw again. The summary compares each sluice run with
+// the mean of its round's two raw runs and reports the median ratio and its
+// range (raw alone varies by +-20% between runs on a small VM, so ratios
+// against one raw run mislead).
 #include <librdkafka/rdkafka.h>
 #include <sys/resource.h>
 #include <sys/types.h>
@@ -610,9 +611,10 @@ double median(std::vector<double> v) {
 
 // A phase's summary row: the round with the median records/s stands for it,
 // and x raw is the median of the per-round ratios (each sluice run against
-// the raw run of the same round, so slow drifts of the machine or the broker
-// cancel out), with their range.
-void print_summary(const Phase& ph, const Phase* raw) {
+// the raw runs of the same round, so slow drifts of the machine or the broker
+// cancel out), with their range. raw_of_round: the round's raw records/s, 0
+// when it has none.
+void print_summary(const Phase& ph, const std::vector<double>& raw_of_round, bool is_raw) {
   std::vector<size_t> ok;
   for (size_t i = 0; i < ph.rounds.size(); ++i)
     if (ph.rounds[i].ok) ok.push_back(i);
@@ -623,10 +625,8 @@ void print_summary(const Phase& ph, const Phase* raw) {
   std::sort(ok.begin(), ok.end(), [&](size_t a, size_t b) { return rate(ph.rounds[a]) < rate(ph.rounds[b]); });
   const Result& mid = ph.rounds[ok[ok.size() / 2]];
   std::vector<double> ratios;
-  if (raw)
-    for (size_t i : ok)
-      if (i < raw->rounds.size() && raw->rounds[i].ok && rate(raw->rounds[i]) > 0)
-        ratios.push_back(rate(ph.rounds[i]) / rate(raw->rounds[i]));
+  for (size_t i : ok)
+    if (i < raw_of_round.size() && raw_of_round[i] > 0) ratios.push_back(rate(ph.rounds[i]) / raw_of_round[i]);
   char ratio[40] = "-";
   if (ratios.size() == 1) {
     std::snprintf(ratio, sizeof ratio, "%.2f", ratios[0]);
@@ -634,7 +634,7 @@ void print_summary(const Phase& ph, const Phase* raw) {
     auto [lo, hi] = std::minmax_element(ratios.begin(), ratios.end());
     std::snprintf(ratio, sizeof ratio, "%.2f (%.2f-%.2f)", median(ratios), *lo, *hi);
   }
-  print_row(Row{ph.mode, ph.batch, mid}, 0, ph.mode == "raw" ? "1.00" : ratio);
+  print_row(Row{ph.mode, ph.batch, mid}, 0, is_raw ? "1.00" : ratio);
 }
 
 std::vector<int> parse_list(const std::string& s) {
@@ -747,25 +747,39 @@ int main(int argc, char** argv) {
                                phase_pull(o, expected, "e2e-event-" + run_id + "-" + b + "-" + std::to_string(i), bs, true, r);
                              }, {}});
   }
-  const Phase* raw = want("raw") ? &phases.front() : nullptr;
-  // Rounds: every phase once per round, raw first, so each sluice run has a
-  // raw run of its own round to compare with.
+  Phase* raw = want("raw") ? &phases.front() : nullptr;
+  // Rounds: raw, every sluice phase once, raw again; each sluice run is
+  // compared with the mean of its round's two raw runs, and the sluice phases
+  // run in reverse order every other round, so that neither a drift during
+  // the round nor a phase's place in it favours any row.
+  std::vector<double> raw_of_round;
   for (int round = 0; round < o.repeat; ++round) {
     if (o.repeat > 1) std::printf("round %d of %d\n", round + 1, o.repeat);
     print_header();
-    for (Phase& ph : phases) {
-      ph.rounds.push_back(in_child([&](Result* out) { ph.run(round, out); }));
-      const Result& r = ph.rounds.back();
-      print_row(Row{ph.mode, ph.batch, r}, raw && &ph != raw && raw->rounds.back().ok ? rate(raw->rounds.back()) : 0,
-                &ph == raw ? "1.00" : nullptr);
+    auto run_raw = [&] {
+      raw->rounds.push_back(in_child([&](Result* out) { raw->run(static_cast<int>(raw->rounds.size()), out); }));
+      print_row(Row{raw->mode, raw->batch, raw->rounds.back()}, 0, "1.00");
+      return raw->rounds.back().ok ? rate(raw->rounds.back()) : 0.0;
+    };
+    const double raw_before = raw ? run_raw() : 0;
+    std::vector<Phase*> order;
+    for (Phase& ph : phases)
+      if (&ph != raw) order.push_back(&ph);
+    if (round % 2) std::reverse(order.begin(), order.end());
+    for (Phase* ph : order) {
+      ph->rounds.push_back(in_child([&](Result* out) { ph->run(round, out); }));
+      print_row(Row{ph->mode, ph->batch, ph->rounds.back()}, raw_before);
     }
+    const double raw_after = raw ? run_raw() : 0;
+    raw_of_round.push_back(raw_before > 0 && raw_after > 0 ? (raw_before + raw_after) / 2 : 0);
     std::printf("\n");
   }
   if (o.repeat > 1) {
-    std::printf("summary of %d rounds: the median round per row; x raw is the median of the\n"
-                "per-round ratios to raw (range: lowest-highest)\n", o.repeat);
+    std::printf("summary of %d rounds: the median round per row (raw: of all its runs); x raw is the\n"
+                "median of the per-round ratios to the mean of the round's two raw runs (range:\n"
+                "lowest-highest)\n", o.repeat);
     print_header();
-    for (const Phase& ph : phases) print_summary(ph, raw);
+    for (const Phase& ph : phases) print_summary(ph, raw_of_round, &ph == raw);
   }
 
   if (o.latency_seconds > 0) {
