@@ -136,9 +136,9 @@ void Core::handle_message(rd_kafka_message_t* m, Clock::time_point now) {
       p->pending.back().commit_to = to;
       p->pending.back().filtered_after++;
     } else if (p->inflight) {
-      // After the last batch formed: a staged one if any, never the one out
-      // (its ack would commit the staged batches' records with it).
-      BatchData& last = p->staged.empty() ? *p->inflight : *p->staged.back();
+      // Not with the batch out if batches are staged after it: its ack would
+      // commit their records too.
+      BatchData& last = p->last_formed();
       last.commit_to = to;
       last.filtered++;
     } else {
@@ -264,8 +264,7 @@ void Core::stage(PartitionState& p) {
   while (p.staged.size() < depth && full_batch_pending(p)) {
     std::shared_ptr<BatchData> next = form_batch(p);
     if (next->flags & SLUICE_BATCH_OVERSIZED) stats_.oversized++;
-    BatchData& before = p.staged.empty() ? *p.inflight : *p.staged.back();
-    before.successor.store(make_handle(next), std::memory_order_release);
+    p.last_formed().successor.store(make_handle(next), std::memory_order_release);
     p.staged.push_back(std::move(next));
   }
 }

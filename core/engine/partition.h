@@ -45,6 +45,10 @@ struct PartitionState {
   // predecessor to queue (see Core::stage). Only full batches are staged, so
   // a window still gathers records as before.
   std::deque<std::shared_ptr<BatchData>> staged;
+  // The newest batch formed (the last staged one, else inflight; it must
+  // exist): the next staged batch follows it, and filtered-out records after
+  // it commit with it, never with an older one.
+  BatchData& last_formed() const { return staged.empty() ? *inflight : *staged.back(); }
   Clock::time_point retry_at{};    // when a failed inflight may go again
 
   int64_t next_offset = -1;  // one past the last offset fetched
