@@ -39,19 +39,20 @@ inline const char* skip_ws(const char* p) {
   return p;
 }
 
-// The first byte at or after p that is '"', '\\', a control character
-// (the padding's zeros included) or not ASCII.
-inline const char* find_string_special(const char* p) {
+// The first byte at or after p that is '"', '\\' or a control character
+// (the padding's zeros included), or with kNonAscii also a byte >= 0x80.
+template <bool kNonAscii>
+inline const char* find_in_string(const char* p) {
 #if defined(__SSE2__)
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i bslash = _mm_set1_epi8('\\');
-  const __m128i space = _mm_set1_epi8(0x20);
   for (;; p += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    // Signed compare: bytes >= 0x80 are negative, so "< 0x20" catches both
-    // control characters and non-ASCII bytes.
-    const __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-                                   _mm_cmplt_epi8(v, space));
+    // Signed "< 0x20" catches control characters and, since bytes >= 0x80 are
+    // negative, non-ASCII ones; unsigned "<= 0x1F" (via min) only the former.
+    const __m128i stop = kNonAscii ? _mm_cmplt_epi8(v, _mm_set1_epi8(0x20))
+                                   : _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+    const __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)), stop);
     if (const auto bits = static_cast<uint32_t>(_mm_movemask_epi8(m))) {
       return p + __builtin_ctz(bits);
     }
@@ -59,35 +60,16 @@ inline const char* find_string_special(const char* p) {
 #else
   for (;; ++p) {
     const auto c = static_cast<unsigned char>(*p);
-    if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) return p;
+    if (c == '"' || c == '\\' || c < 0x20 || (kNonAscii && c >= 0x80)) return p;
   }
 #endif
 }
 
-// The first byte at or after p that is '"', '\\' or a control character
-// (the padding's zeros included): where a run of string text that may hold
-// non-ASCII bytes ends.
-inline const char* find_string_stop(const char* p) {
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i bslash = _mm_set1_epi8('\\');
-  const __m128i c1f = _mm_set1_epi8(0x1F);
-  for (;; p += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i ctrl = _mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v);  // v <= 0x1F, unsigned
-    const __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-                                   ctrl);
-    if (const auto bits = static_cast<uint32_t>(_mm_movemask_epi8(m))) {
-      return p + __builtin_ctz(bits);
-    }
-  }
-#else
-  for (;; ++p) {
-    const auto c = static_cast<unsigned char>(*p);
-    if (c == '"' || c == '\\' || c < 0x20) return p;
-  }
-#endif
-}
+// Where a string's ASCII fast path stops: also at the first non-ASCII byte.
+inline const char* find_string_special(const char* p) { return find_in_string<true>(p); }
+
+// Where a run of string text that may hold non-ASCII bytes ends.
+inline const char* find_string_stop(const char* p) { return find_in_string<false>(p); }
 
 inline int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
