@@ -108,6 +108,29 @@ std::string random_value(std::mt19937_64& rng, int depth) {
   return s + ws() + (obj ? '}' : ']');
 }
 
+enum class Cut { kTail, kFewBytes };
+
+// Damages s at a random place: how 0 replaces a byte and 1 inserts one (both
+// from `bytes`), 2 cuts (the tail, or 1-3 bytes).
+template <size_t N>
+void damage(std::string& s, std::mt19937_64& rng, const char (&bytes)[N], uint64_t how, Cut cut) {
+  switch (how) {
+    case 0:
+      s[rng() % s.size()] = bytes[rng() % (N - 1)];
+      break;
+    case 1:
+      s.insert(rng() % (s.size() + 1), 1, bytes[rng() % (N - 1)]);
+      break;
+    default:
+      if (cut == Cut::kTail) {
+        s.resize(rng() % s.size());
+      } else {
+        s.erase(rng() % s.size(), 1 + rng() % 3);
+      }
+      break;
+  }
+}
+
 TEST(FilterJsonCheck, RestOfObjectAgreesWithWholeObject) {
   std::mt19937_64 rng(7);
   const char kBytes[] = "{}[],:\" \\0123456789-+.eEtrufalsn\x01\x80\xC3\xFF";
@@ -117,19 +140,7 @@ TEST(FilterJsonCheck, RestOfObjectAgreesWithWholeObject) {
     const unsigned members = static_cast<unsigned>(rng() % 4);
     for (unsigned m = 0; m < members; ++m) rest += ",\"m\":" + random_value(rng, 1);
     rest += rng() % 8 == 0 ? " }\n" : "}";
-    switch (rng() % 4) {
-      case 0:
-        break;
-      case 1:
-        rest[rng() % rest.size()] = kBytes[rng() % (sizeof kBytes - 1)];
-        break;
-      case 2:
-        rest.insert(rng() % (rest.size() + 1), 1, kBytes[rng() % (sizeof kBytes - 1)]);
-        break;
-      default:
-        rest.resize(rng() % rest.size());
-        break;
-    }
+    if (const auto how = rng() % 4) damage(rest, rng, kBytes, how - 1, Cut::kTail);
     const std::string whole = "{\"first\":0" + rest;
     const bool expect = simdjsons(whole);
     valid += expect;
@@ -176,19 +187,7 @@ TEST(FilterJsonCheck, MemberGuessesDoNotChangeTheAnswer) {
   const char kBytes[] = "{}[],:\" \\09-.e\x01\x80";
   for (int i = 0; i < 30000; ++i) {
     std::string rest = shapes[rng() % shapes.size()];
-    if (rng() % 2) {
-      switch (rng() % 3) {
-        case 0:
-          rest[rng() % rest.size()] = kBytes[rng() % (sizeof kBytes - 1)];
-          break;
-        case 1:
-          rest.insert(rng() % (rest.size() + 1), 1, kBytes[rng() % (sizeof kBytes - 1)]);
-          break;
-        default:
-          rest.erase(rng() % rest.size(), 1 + rng() % 3);
-          break;
-      }
-    }
+    if (rng() % 2) damage(rest, rng, kBytes, rng() % 3, Cut::kFewBytes);
     std::string padded = rest + std::string(internal::kPadding, '\0');
     const char* with = internal::skip_members(padded.data(), 1, guesses.data(), guesses.size());
     const char* without = internal::skip_members(padded.data(), 1);

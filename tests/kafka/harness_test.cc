@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "kafka/raw_consumer.h"
 #include "support/capi_helpers.h"
 #include "support/test_support.h"
 
@@ -27,17 +28,8 @@ TEST_F(Harness, ProduceAndConsumeBackEveryRecord) {
     produce(bootstrap_, topic, p, rs);
   }
 
-  char err[256];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap_.c_str(), err, sizeof err);
-  rd_kafka_conf_set(conf, "group.id", unique_name("harness-group").c_str(), err, sizeof err);
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
-  ASSERT_NE(rk, nullptr) << err;
-  rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(4);
-  for (int32_t p = 0; p < 4; ++p)
-    rd_kafka_topic_partition_list_add(parts, topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
-  ASSERT_EQ(rd_kafka_assign(rk, parts), RD_KAFKA_RESP_ERR_NO_ERROR);
-  rd_kafka_topic_partition_list_destroy(parts);
+  rd_kafka_t* rk = raw_consumer_from_start(bootstrap_, unique_name("harness-group"), topic, 4);
+  ASSERT_NE(rk, nullptr);
 
   std::map<int32_t, std::set<int64_t>> seen;
   size_t total = 0;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/engine/headers.h"
+#include "kafka/raw_consumer.h"
 #include "support/capi_helpers.h"
 #include "support/test_support.h"
 
@@ -73,16 +74,8 @@ TEST_P(HeaderDetection, ShortcutHoldsOnRealMessages) {
   SLUICE_ASSERT_OK(sluice_topic_create(bootstrap_.c_str(), topic.c_str(), 1, 30000));
   produce_mix(topic);
 
-  char err[256];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap_.c_str(), err, sizeof err);
-  rd_kafka_conf_set(conf, "group.id", unique_name("hdr-group").c_str(), err, sizeof err);
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
-  ASSERT_NE(rk, nullptr) << err;
-  rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(parts, topic.c_str(), 0)->offset = RD_KAFKA_OFFSET_BEGINNING;
-  ASSERT_EQ(rd_kafka_assign(rk, parts), RD_KAFKA_RESP_ERR_NO_ERROR);
-  rd_kafka_topic_partition_list_destroy(parts);
+  rd_kafka_t* rk = raw_consumer_from_start(bootstrap_, unique_name("hdr-group"), topic, 1);
+  ASSERT_NE(rk, nullptr);
 
   int seen = 0, shortcuts = 0;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
